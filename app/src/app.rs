@@ -1,0 +1,70 @@
+//! The HTML shell, the root component and the route table.
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+use loopdesk::access::Area;
+
+use crate::api::{get_session, SessionInfo};
+use crate::error::AppError;
+use crate::pages::area::AreaPage;
+use crate::pages::errors::NotFoundPage;
+use crate::pages::login::{LoginPage, RootPage};
+
+/// The session resource every page reads (user and language), loaded once per page load.
+pub type SessionResource = Resource<Result<SessionInfo, AppError>>;
+
+/// The document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="zh-CN">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The root component: session resource, stylesheet and routes.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let session: SessionResource = Resource::new_blocking(|| (), |_| get_session());
+    provide_context(session);
+
+    // Marks the document once the wasm has taken over, so end-to-end tests (and people
+    // debugging) can tell a hydrated page from a server-rendered one.
+    Effect::new(|_| {
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-hydrated", "true");
+        }
+    });
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/loopdesk.css"/>
+        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
+        <Meta name="color-scheme" content="light"/>
+        <Router>
+            <Routes fallback=|| view! { <NotFoundPage/> }>
+                <Route path=path!("/") view=RootPage ssr=SsrMode::Async/>
+                <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                <Route path=path!("/agent") view=|| view! { <AreaPage area=Area::Agent/> } ssr=SsrMode::Async/>
+                <Route path=path!("/agent/:section") view=|| view! { <AreaPage area=Area::Agent/> } ssr=SsrMode::Async/>
+                <Route path=path!("/supervisor") view=|| view! { <AreaPage area=Area::Supervisor/> } ssr=SsrMode::Async/>
+                <Route path=path!("/supervisor/:section") view=|| view! { <AreaPage area=Area::Supervisor/> } ssr=SsrMode::Async/>
+                <Route path=path!("/admin") view=|| view! { <AreaPage area=Area::Admin/> } ssr=SsrMode::Async/>
+                <Route path=path!("/admin/:section") view=|| view! { <AreaPage area=Area::Admin/> } ssr=SsrMode::Async/>
+                <Route path=path!("/portal") view=|| view! { <AreaPage area=Area::Portal/> } ssr=SsrMode::Async/>
+                <Route path=path!("/portal/:section") view=|| view! { <AreaPage area=Area::Portal/> } ssr=SsrMode::Async/>
+            </Routes>
+        </Router>
+    }
+}

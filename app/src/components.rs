@@ -1,0 +1,6 @@
+//! Reusable view pieces: the page frame with header and navigation, the language switch,
+//! status cards and empty states.
+
+pub mod frame;
+pub mod lang_switch;
+pub mod panel;

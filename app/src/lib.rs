@@ -1,0 +1,26 @@
+//! # app — the Loopdesk UI
+//!
+//! Leptos pages per persona (agent, supervisor, admin, customer portal), shared components,
+//! the i18n catalogue and thin server functions. Built twice: with `ssr` into the server
+//! binary, with `hydrate` into the browser's wasm. Server-only code (state, sessions,
+//! passwords) sits behind `ssr` in [`state`] and [`auth`].
+
+pub mod api;
+pub mod app;
+pub mod components;
+pub mod error;
+pub mod i18n;
+pub mod pages;
+
+#[cfg(feature = "ssr")]
+pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+/// Browser entry point: hydrates the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

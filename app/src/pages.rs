@@ -1,0 +1,9 @@
+//! Route-level components, one module per persona plus sign-in and error pages.
+
+pub mod admin;
+pub mod agent;
+pub mod area;
+pub mod errors;
+pub mod login;
+pub mod portal;
+pub mod supervisor;

@@ -1,0 +1,87 @@
+//! The page of a protected area (`/agent`, `/supervisor`, `/admin`, `/portal`, and their
+//! sections). It applies `loopdesk::access::page_access` — the same table the server's page
+//! guard enforces before rendering — and picks the home or section content.
+
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::{use_location, use_params_map};
+use loopdesk::access::{page_access, Area, PageAccess};
+
+use crate::app::SessionResource;
+use crate::components::frame::Frame;
+use crate::components::panel::Empty;
+use crate::i18n::{area_nav, t};
+use crate::pages::errors::{ErrorBox, ForbiddenPage, NotFoundPage};
+
+/// A protected area page; `section` comes from the route (`/agent/:section`).
+#[component]
+pub fn AreaPage(area: Area) -> impl IntoView {
+    let session = expect_context::<SessionResource>();
+    let params = use_params_map();
+    let location = use_location();
+    view! {
+        <Suspense fallback=|| view! { <div class="loading"></div> }>
+            {move || Suspend::new(async move {
+                let section = params.read().get("section").unwrap_or_default();
+                let path = location.pathname.get_untracked();
+                match session.await {
+                    Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                    Ok(info) => {
+                        let role = info.user.as_ref().map(|u| u.role);
+                        match (page_access(role, &path), info.user) {
+                            (PageAccess::SignIn, _) | (_, None) => {
+                                let to = format!("/login?next={}", path);
+                                view! { <Redirect path=to/> }.into_any()
+                            }
+                            (PageAccess::Forbidden, Some(user)) => {
+                                view! { <ForbiddenPage locale=info.locale user=Some(user)/> }
+                                    .into_any()
+                            }
+                            (PageAccess::Allowed, Some(user)) => {
+                                let locale = info.locale;
+                                let known = area_nav(area, locale)
+                                    .iter()
+                                    .any(|(seg, _)| *seg == section.as_str());
+                                if !known {
+                                    return view! { <NotFoundPage/> }.into_any();
+                                }
+                                let body = if section.is_empty() {
+                                    home(area, &user, locale)
+                                } else {
+                                    let tx = t(locale);
+                                    view! {
+                                        <Empty
+                                            icon="🛠"
+                                            title=tx.section_pending_title
+                                            hint=tx.section_pending_body
+                                        />
+                                    }
+                                        .into_any()
+                                };
+                                view! {
+                                    <Frame area current=section user locale>
+                                        {body}
+                                    </Frame>
+                                }
+                                    .into_any()
+                            }
+                        }
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn home(
+    area: Area,
+    user: &crate::api::SessionUser,
+    locale: loopdesk::locale::Locale,
+) -> AnyView {
+    match area {
+        Area::Agent => view! { <crate::pages::agent::AgentHome user=user.clone() locale/> }.into_any(),
+        Area::Supervisor => view! { <crate::pages::supervisor::SupervisorHome locale/> }.into_any(),
+        Area::Admin => view! { <crate::pages::admin::AdminHome locale/> }.into_any(),
+        Area::Portal => view! { <crate::pages::portal::PortalHome user=user.clone() locale/> }.into_any(),
+    }
+}

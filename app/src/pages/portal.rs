@@ -1,0 +1,31 @@
+//! The customer portal home: greeting, open requests, recent bills, self-help.
+
+use leptos::prelude::*;
+use loopdesk::locale::Locale;
+
+use crate::api::SessionUser;
+use crate::components::panel::{Empty, Panel};
+use crate::i18n::{fill, t};
+
+/// `/portal`.
+#[component]
+pub fn PortalHome(user: SessionUser, locale: Locale) -> impl IntoView {
+    let tx = t(locale);
+    view! {
+        <div class="welcome">
+            <h1>{fill(tx.portal_greeting, &[("name", &user.display_name)])}</h1>
+            <p class="muted">{tx.portal_intro}</p>
+        </div>
+        <div class="grid grid-3">
+            <Panel title=tx.my_requests>
+                <Empty icon="📝" title=tx.no_data_yet hint=tx.no_requests/>
+            </Panel>
+            <Panel title=tx.recent_bills>
+                <Empty icon="🧾" title=tx.no_data_yet hint=tx.no_bills/>
+            </Panel>
+            <Panel title=tx.self_help>
+                <Empty icon="💡" title=tx.no_data_yet hint=tx.self_help_hint/>
+            </Panel>
+        </div>
+    }
+}

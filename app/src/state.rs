@@ -1,0 +1,68 @@
+//! Server-side application state (SSR only): the stores, the clock and settings, provided to
+//! server functions through Leptos context and to axum handlers as router state.
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use axum::http::HeaderMap;
+use leptos::config::LeptosOptions;
+use leptos::prelude::use_context;
+use loopdesk::clock::Clock;
+use loopdesk::login::LoginThrottle;
+use loopdesk::store::{AuditStore, DepartmentStore, HealthStore, LoginAttemptStore, PasswordHash, UserStore};
+
+use crate::auth::AuthSession;
+use crate::error::AppError;
+
+/// The storage ports, implemented by whichever backend the server selected.
+#[derive(Clone)]
+pub struct Stores {
+    /// Users and credentials.
+    pub users: Arc<dyn UserStore>,
+    /// Departments.
+    pub departments: Arc<dyn DepartmentStore>,
+    /// Failed sign-in bookkeeping.
+    pub login_attempts: Arc<dyn LoginAttemptStore>,
+    /// Audit log.
+    pub audit: Arc<dyn AuditStore>,
+    /// Database liveness.
+    pub health: Arc<dyn HealthStore>,
+}
+
+/// Everything a request handler needs.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    /// Leptos settings (site root, output name).
+    pub leptos_options: LeptosOptions,
+    /// Storage.
+    pub stores: Stores,
+    /// Time source.
+    pub clock: Arc<dyn Clock>,
+    /// Sign-in throttle settings.
+    pub throttle: LoginThrottle,
+    /// A hash to verify against when the login name is unknown, so that unknown and known
+    /// users cost the same time.
+    pub dummy_hash: PasswordHash,
+}
+
+/// The state, from Leptos context.
+pub fn state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from the Leptos context");
+        AppError::Internal
+    })
+}
+
+/// State, typed session and request headers for a server function.
+pub async fn request_context() -> Result<(AppState, AuthSession, HeaderMap), AppError> {
+    let state = state()?;
+    let session: tower_sessions::Session = leptos_axum::extract().await.map_err(|e| {
+        tracing::error!(error = %e, "no session layer");
+        AppError::Internal
+    })?;
+    let headers: HeaderMap = leptos_axum::extract().await.map_err(|e| {
+        tracing::error!(error = %e, "headers unavailable");
+        AppError::Internal
+    })?;
+    Ok((state, AuthSession(session), headers))
+}

@@ -1,0 +1,50 @@
+-- Accounts: departments, users, sign-in throttling and the audit log.
+-- Twin of migrations/sqlite/0001_accounts.sql (same tables, columns and CHECKs).
+
+create table departments (
+    id uuid primary key,
+    code text not null unique,          -- stable code, e.g. 'billing'
+    name_zh text not null,
+    name_en text not null
+);
+
+create table users (
+    id uuid primary key,
+    username text unique,               -- staff sign in with it (lower case)
+    phone text unique,                  -- customers sign in with it (11 digits, national form)
+    display_name text not null,
+    role text not null check (role in ('customer', 'agent', 'supervisor', 'admin')),
+    department_id uuid references departments (id),
+    password_hash text not null,        -- argon2id PHC string
+    locale text check (locale in ('zh-CN', 'en')),
+    disabled boolean not null default false,
+    created_at timestamptz not null,
+    last_login_at timestamptz,
+    check (username is not null or phone is not null),
+    -- staff belong to exactly one department, customers to none
+    check ((role = 'customer') = (department_id is null))
+);
+
+-- Failed sign-ins per login name ('u:<username>' or 'p:<phone>'), whether or not an account
+-- exists under it, so lockouts never reveal which accounts exist.
+create table login_failures (
+    login_key text not null,
+    failed_at timestamptz not null
+);
+create index login_failures_key_at on login_failures (login_key, failed_at);
+
+create table login_locks (
+    login_key text primary key,
+    locked_until timestamptz not null
+);
+
+-- Append-only audit log (hash chaining arrives with the security issue).
+create table audit_log (
+    id bigint generated always as identity primary key,
+    at timestamptz not null,
+    actor_id uuid references users (id),
+    action text not null check (action in ('login_succeeded', 'login_failed', 'account_locked', 'logout')),
+    subject text not null,
+    detail text not null,
+    transaction_id text
+);

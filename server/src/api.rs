@@ -1,0 +1,83 @@
+//! The REST API under `/api/v1` (DESIGN §4): transaction ids, the JSON error shape, the
+//! JSON extractor with localized rejections, and the resources that exist so far
+//! (`session`, `me`, `departments`).
+
+pub mod error;
+pub mod session;
+
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::HeaderValue;
+use axum::middleware::Next;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use tracing::Instrument;
+
+use app::state::AppState;
+
+/// The request's transaction id (SEED-BUS conventions): taken from `X-Transaction-Id` when
+/// the caller sent a sane one, generated otherwise; echoed on every response and logged.
+#[derive(Debug, Clone)]
+pub struct TransactionId(pub String);
+
+/// Header carrying the transaction id.
+pub const TRANSACTION_HEADER: &str = "x-transaction-id";
+
+fn acceptable_transaction_id(value: &str) -> bool {
+    (1..=64).contains(&value.len())
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
+}
+
+/// Middleware: assigns the transaction id, runs the request inside a span carrying it, and
+/// echoes it on the response.
+pub async fn transaction_id(mut request: Request, next: Next) -> Response {
+    let id = request
+        .headers()
+        .get(TRANSACTION_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| acceptable_transaction_id(v))
+        .map(str::to_owned)
+        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    request.extensions_mut().insert(TransactionId(id.clone()));
+    let span = tracing::info_span!(
+        "request",
+        transaction_id = %id,
+        method = %request.method(),
+        path = %request.uri().path(),
+    );
+    let mut response = next.run(request).instrument(span.clone()).await;
+    span.in_scope(|| tracing::info!(status = response.status().as_u16(), "handled"));
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert(TRANSACTION_HEADER, value);
+    }
+    response
+}
+
+/// Largest accepted request body (DESIGN §4).
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+/// The `/api/v1` routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/session",
+            post(session::create_session).delete(session::delete_session),
+        )
+        .route("/me", get(session::me))
+        .route("/departments", get(session::departments))
+        .fallback(error::not_found)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn transaction_ids_are_sanitised() {
+        assert!(super::acceptable_transaction_id("abc-123_x.y:z"));
+        assert!(!super::acceptable_transaction_id(""));
+        assert!(!super::acceptable_transaction_id("a b"));
+        assert!(!super::acceptable_transaction_id(&"a".repeat(65)));
+    }
+}

@@ -1,0 +1,189 @@
+//! Configuration from environment variables (with defaults) and the command line.
+
+use std::net::SocketAddr;
+
+/// Which database the URL names.
+#[derive(Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    /// `sqlite:` URL (the default, a file under `data/`).
+    Sqlite(String),
+    /// `postgres://` or `postgresql://` URL.
+    Postgres(String),
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    // URLs may carry passwords: never print them.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DatabaseUrl::Sqlite(url) => write!(f, "Sqlite({url})"),
+            DatabaseUrl::Postgres(_) => f.write_str("Postgres(<redacted>)"),
+        }
+    }
+}
+
+impl DatabaseUrl {
+    /// Classifies a URL by scheme; anything else is an error naming the accepted schemes.
+    pub fn parse(url: &str) -> Result<DatabaseUrl, ConfigError> {
+        if url.starts_with("sqlite:") {
+            Ok(DatabaseUrl::Sqlite(url.to_owned()))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(DatabaseUrl::Postgres(url.to_owned()))
+        } else {
+            Err(ConfigError::UnknownDatabaseScheme)
+        }
+    }
+}
+
+/// A configuration error, shown at start-up.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// `DATABASE_URL` has an unknown scheme.
+    #[error("DATABASE_URL must start with sqlite:, postgres:// or postgresql://")]
+    UnknownDatabaseScheme,
+    /// A variable has an unparsable value.
+    #[error("{name} has an invalid value {value:?}: {reason}")]
+    Invalid {
+        /// Variable name.
+        name: &'static str,
+        /// The value found.
+        value: String,
+        /// What is expected.
+        reason: &'static str,
+    },
+}
+
+/// Process settings.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Database.
+    pub database_url: DatabaseUrl,
+    /// Listen address (port 0 picks a free port).
+    pub addr: SocketAddr,
+    /// Mark cookies `Secure` (set when served over TLS).
+    pub secure_cookies: bool,
+    /// Sessions expire after this many idle minutes.
+    pub session_idle_minutes: i64,
+    /// Where the built site (wasm, js, css, public files) lives.
+    pub site_root: String,
+}
+
+/// What the command line asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// Serve; with `demo`, seed demo data into an empty database first.
+    Serve {
+        /// `--demo` was given.
+        demo: bool,
+    },
+    /// Print help.
+    Help,
+}
+
+impl Command {
+    /// Parses the arguments after the program name.
+    pub fn from_args(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
+        let mut demo = false;
+        for arg in args {
+            match arg.as_str() {
+                "--demo" => demo = true,
+                "-h" | "--help" | "help" => return Ok(Command::Help),
+                other => return Err(format!("unknown argument {other:?}")),
+            }
+        }
+        Ok(Command::Serve { demo })
+    }
+}
+
+impl Config {
+    /// `server --help`.
+    pub const HELP: &'static str = "\
+Loopdesk server
+
+USAGE:
+    server [--demo]
+
+OPTIONS:
+    --demo       seed demo data (departments, staff, a customer) into an empty database;
+                 does nothing to a database that already has users
+    -h, --help   print this help
+
+ENVIRONMENT:
+    DATABASE_URL              sqlite://data/loopdesk.db?mode=rwc (default) or postgres://…
+    LOOPDESK_ADDR             listen address, default 127.0.0.1:3000
+    LOOPDESK_SECURE_COOKIES   true when served over TLS (default false)
+    LOOPDESK_SESSION_IDLE_MINUTES  idle minutes before a session expires (default 120)
+    LEPTOS_SITE_ROOT          built site directory (default target/site)
+    RUST_LOG                  log filter (default info)
+    LOOPDESK_LOG_FORMAT       text (default) or json";
+
+    /// Reads the environment.
+    pub fn from_env() -> Result<Config, ConfigError> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let database_url = DatabaseUrl::parse(
+            &var("DATABASE_URL").unwrap_or_else(|| "sqlite://data/loopdesk.db?mode=rwc".into()),
+        )?;
+        let addr_text = var("LOOPDESK_ADDR").unwrap_or_else(|| "127.0.0.1:3000".into());
+        let addr = addr_text.parse().map_err(|_| ConfigError::Invalid {
+            name: "LOOPDESK_ADDR",
+            value: addr_text.clone(),
+            reason: "expected host:port, e.g. 127.0.0.1:3000",
+        })?;
+        let secure_cookies = match var("LOOPDESK_SECURE_COOKIES").as_deref() {
+            None | Some("false") | Some("0") => false,
+            Some("true") | Some("1") => true,
+            Some(other) => {
+                return Err(ConfigError::Invalid {
+                    name: "LOOPDESK_SECURE_COOKIES",
+                    value: other.into(),
+                    reason: "expected true or false",
+                })
+            }
+        };
+        let idle_text = var("LOOPDESK_SESSION_IDLE_MINUTES").unwrap_or_else(|| "120".into());
+        let session_idle_minutes = idle_text
+            .parse::<i64>()
+            .ok()
+            .filter(|m| (1..=7 * 24 * 60).contains(m))
+            .ok_or(ConfigError::Invalid {
+                name: "LOOPDESK_SESSION_IDLE_MINUTES",
+                value: idle_text,
+                reason: "expected minutes between 1 and 10080",
+            })?;
+        Ok(Config {
+            database_url,
+            addr,
+            secure_cookies,
+            session_idle_minutes,
+            site_root: var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_schemes_are_classified() {
+        assert!(matches!(
+            DatabaseUrl::parse("sqlite://x.db"),
+            Ok(DatabaseUrl::Sqlite(_))
+        ));
+        assert!(matches!(
+            DatabaseUrl::parse("postgresql://u:p@h/db"),
+            Ok(DatabaseUrl::Postgres(_))
+        ));
+        assert!(DatabaseUrl::parse("mysql://h/db").is_err());
+        let pg = DatabaseUrl::parse("postgres://u:secret@h/db").unwrap();
+        assert!(!format!("{pg:?}").contains("secret"));
+    }
+
+    #[test]
+    fn arguments() {
+        let args = |a: &[&str]| Command::from_args(a.iter().map(|s| s.to_string()));
+        assert_eq!(args(&[]), Ok(Command::Serve { demo: false }));
+        assert_eq!(args(&["--demo"]), Ok(Command::Serve { demo: true }));
+        assert_eq!(args(&["--help"]), Ok(Command::Help));
+        assert!(args(&["--bogus"]).is_err());
+    }
+}

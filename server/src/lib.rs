@@ -1,0 +1,14 @@
+//! # server — the Loopdesk process
+//!
+//! Configuration, telemetry, backend selection and migrations at start-up, the HTTP surface
+//! (pages through Leptos, the REST API under `/api/v1`, sign-in forms, health checks),
+//! sessions, demo data and graceful shutdown. Handlers only see the storage ports of
+//! `loopdesk::store`; the concrete backends live in [`store`].
+
+pub mod api;
+pub mod config;
+pub mod seed;
+pub mod startup;
+pub mod store;
+pub mod telemetry;
+pub mod web;

@@ -1,0 +1,244 @@
+//! Start-up: pick the backend from `DATABASE_URL`, migrate, optionally seed demo data,
+//! build the router (pages, REST API, forms, health checks, sessions), bind the listener
+//! (port 0 in tests) and serve until SIGTERM or Ctrl-C.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::middleware;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::Router;
+use chrono::{DateTime, Utc};
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use loopdesk::clock::Clock;
+use loopdesk::login::LoginThrottle;
+use tokio::net::TcpListener;
+use tower_sessions::cookie::time::Duration as CookieDuration;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::session_store::ExpiredDeletion;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+use app::app::{shell, App};
+use app::auth::hash_password_blocking;
+use app::state::AppState;
+
+use crate::config::{Config, DatabaseUrl};
+use crate::seed::{seed_demo, SeedOutcome, DEMO_LOGINS, DEMO_PASSWORD};
+use crate::store::{sqlite::SqliteBackend, Backend};
+use crate::{api, web};
+
+/// The wall clock.
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "loopdesk.sid";
+
+/// A built, bound application.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    state: AppState,
+    cleanup: tokio::task::JoinHandle<()>,
+}
+
+impl Application {
+    /// Connects to the database, migrates, seeds (with `demo`), builds the router and binds.
+    pub async fn build(
+        config: Config,
+        demo: bool,
+        clock: Arc<dyn Clock>,
+    ) -> anyhow::Result<Application> {
+        let backend = match &config.database_url {
+            DatabaseUrl::Sqlite(url) => Backend::sqlite(SqliteBackend::connect(url).await?),
+            DatabaseUrl::Postgres(_) => anyhow::bail!(
+                "the PostgreSQL backend is not available in this version yet; use a sqlite: DATABASE_URL"
+            ),
+        };
+        if demo {
+            match seed_demo(&backend.stores, clock.now())
+                .await
+                .context("seeding demo data failed")?
+            {
+                SeedOutcome::Seeded => tracing::info!("demo data seeded"),
+                SeedOutcome::AlreadySeeded => {
+                    tracing::info!("database already has users; demo data left as it is")
+                }
+            }
+        }
+        let listener = TcpListener::bind(config.addr)
+            .await
+            .with_context(|| format!("cannot listen on {}", config.addr))?;
+        let local = listener.local_addr().context("no local address")?;
+
+        let leptos_options = LeptosOptions::builder()
+            .output_name("loopdesk")
+            .site_root(config.site_root.clone())
+            .site_pkg_dir("pkg")
+            .site_addr(local)
+            .build();
+        let dummy_hash =
+            tokio::task::spawn_blocking(|| hash_password_blocking("loopdesk-dummy-password"))
+                .await
+                .context("hashing the dummy password failed")?;
+        let state = AppState {
+            leptos_options,
+            stores: backend.stores,
+            clock,
+            throttle: LoginThrottle::default(),
+            dummy_hash,
+        };
+
+        let sessions = backend.sessions;
+        sessions
+            .migrate()
+            .await
+            .context("cannot create the session table")?;
+        let cleanup = tokio::spawn({
+            let sessions = sessions.clone();
+            async move {
+                let mut tick = tokio::time::interval(Duration::from_secs(60));
+                loop {
+                    tick.tick().await;
+                    if let Err(e) = sessions.delete_expired().await {
+                        tracing::warn!(error = %e, "deleting expired sessions failed");
+                    }
+                }
+            }
+        });
+        let session_layer = SessionManagerLayer::new(sessions)
+            .with_name(SESSION_COOKIE)
+            .with_secure(config.secure_cookies)
+            .with_http_only(true)
+            .with_same_site(SameSite::Lax)
+            .with_expiry(Expiry::OnInactivity(CookieDuration::minutes(
+                config.session_idle_minutes,
+            )));
+
+        let router = build_router(state.clone()).layer(session_layer).layer(
+            middleware::from_fn(api::transaction_id),
+        );
+        Ok(Application {
+            listener,
+            router,
+            state,
+            cleanup,
+        })
+    }
+
+    /// The bound address.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .expect("a bound listener has a local address")
+    }
+
+    /// The state (tests reach the stores through it).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until SIGTERM or Ctrl-C, then finishes in-flight requests.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let addr = self.local_addr();
+        println!("\nLoopdesk is running at http://{addr}\n");
+        println!("Demo logins (password for all: {DEMO_PASSWORD}):");
+        for (login, what) in DEMO_LOGINS {
+            println!("  {login:<12} {what}");
+        }
+        println!("\nStop with Ctrl-C.");
+        tracing::info!(%addr, "listening");
+        let result = axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+            .context("the HTTP server failed");
+        self.cleanup.abort();
+        tracing::info!("stopped");
+        result
+    }
+
+    /// Serves until the future completes (tests).
+    pub async fn run_until(self, stop: impl std::future::Future<Output = ()> + Send + 'static) {
+        let _ = axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(stop)
+            .await;
+        self.cleanup.abort();
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown requested; finishing in-flight requests");
+}
+
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    match state.stores.health.ping().await {
+        Ok(()) => (StatusCode::OK, "ready"),
+        Err(e) => {
+            tracing::error!(error = ?e, "database not reachable");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+    }
+}
+
+/// The router without the session and transaction layers.
+pub fn build_router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let context = {
+        let state = state.clone();
+        move || provide_context(state.clone())
+    };
+    let shell_fn = {
+        let options = state.leptos_options.clone();
+        move || shell(options.clone())
+    };
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/auth/login", post(web::post_login))
+        .route("/auth/logout", post(web::post_logout))
+        .route("/auth/locale", post(web::post_locale))
+        .nest("/api/v1", api::routes())
+        .leptos_routes_with_context(&state, routes, context.clone(), shell_fn)
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+            context, shell,
+        ))
+        .layer(middleware::from_fn_with_state(state.clone(), web::page_guard))
+        .with_state(state)
+}

@@ -1,0 +1,22 @@
+//! # loopdesk — the domain crate
+//!
+//! Pure business rules of the Loopdesk contact center and the ports (store traits) the
+//! server implements. **No IO lives here**: no sqlx, no tokio, no leptos, no clock reads.
+//! Time comes in as a parameter or through [`clock::Clock`]. The crate compiles for
+//! `wasm32-unknown-unknown` so the browser can share the same types and checks.
+//!
+//! Modules:
+//! - [`locale`]: the two UI languages and `Accept-Language` negotiation.
+//! - [`user`]: users, roles, departments, login names.
+//! - [`access`]: which role may open which area of the UI and which API permission.
+//! - [`login`]: the sign-in throttle (5 failures in 15 minutes lock an account for 15 minutes).
+//! - [`clock`]: the time source port.
+//! - [`store`]: the storage ports and their error type.
+#![warn(missing_docs)]
+
+pub mod access;
+pub mod clock;
+pub mod locale;
+pub mod login;
+pub mod store;
+pub mod user;

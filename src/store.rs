@@ -1,0 +1,169 @@
+//! Storage ports: object-safe async traits, one per aggregate, implemented by the server's
+//! backends (SQLite now; PostgreSQL is an addition behind the same traits). Every backend
+//! passes the same conformance suite.
+
+use crate::login::LoginThrottle;
+use crate::user::{Department, DepartmentId, LoginName, User, UserId};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// What can go wrong in a store, classified so callers never parse messages.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The row does not exist.
+    #[error("not found")]
+    NotFound,
+    /// A uniqueness or version conflict.
+    #[error("conflict: {what}")]
+    Conflict {
+        /// What conflicted (e.g. `username`).
+        what: &'static str,
+    },
+    /// Anything else (connection, IO); logged, never shown to users.
+    #[error("storage failure: {0}")]
+    Other(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// A stored password hash (PHC string). Neither printable nor serialisable.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PasswordHash(pub String);
+
+impl std::fmt::Debug for PasswordHash {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PasswordHash(<redacted>)")
+    }
+}
+
+/// A user to create.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    /// The user (its id is chosen by the caller).
+    pub user: User,
+    /// The password hash.
+    pub password_hash: PasswordHash,
+}
+
+/// Users and their credentials.
+#[async_trait]
+pub trait UserStore: Send + Sync {
+    /// Creates a user; `Conflict` when the username or phone is taken.
+    async fn create_user(&self, new: NewUser, now: DateTime<Utc>) -> Result<(), StoreError>;
+    /// The user and password hash for a login name, if any.
+    async fn find_for_login(
+        &self,
+        login: &LoginName,
+    ) -> Result<Option<(User, PasswordHash)>, StoreError>;
+    /// A user by id.
+    async fn get_user(&self, id: UserId) -> Result<User, StoreError>;
+    /// Stores the user's UI language choice.
+    async fn set_locale(
+        &self,
+        id: UserId,
+        locale: crate::locale::Locale,
+    ) -> Result<(), StoreError>;
+    /// Records a successful sign-in.
+    async fn record_login(&self, id: UserId, now: DateTime<Utc>) -> Result<(), StoreError>;
+    /// Number of users (to know whether demo data was seeded).
+    async fn count_users(&self) -> Result<u64, StoreError>;
+}
+
+/// Departments (客服中心, 计费, 网络维护, 装维 …).
+#[async_trait]
+pub trait DepartmentStore: Send + Sync {
+    /// Creates a department; `Conflict` when the code is taken.
+    async fn create_department(&self, dept: Department) -> Result<(), StoreError>;
+    /// All departments, ordered by code.
+    async fn list_departments(&self) -> Result<Vec<Department>, StoreError>;
+    /// One department.
+    async fn get_department(&self, id: DepartmentId) -> Result<Department, StoreError>;
+}
+
+/// Failed sign-in bookkeeping per login name (see [`crate::login`]).
+#[async_trait]
+pub trait LoginAttemptStore: Send + Sync {
+    /// Until when the login name is locked, if a lock was ever set.
+    async fn locked_until(&self, key: &str) -> Result<Option<DateTime<Utc>>, StoreError>;
+    /// Records a failure at `now` and, in the same transaction, locks the login name when the
+    /// throttle says so. Returns the new lock's end if this failure set one.
+    async fn record_failure(
+        &self,
+        key: &str,
+        now: DateTime<Utc>,
+        throttle: &LoginThrottle,
+    ) -> Result<Option<DateTime<Utc>>, StoreError>;
+    /// Forgets failures and any lock after a successful sign-in.
+    async fn clear(&self, key: &str) -> Result<(), StoreError>;
+}
+
+/// What an audit entry records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditAction {
+    /// A successful sign-in.
+    LoginSucceeded,
+    /// A refused sign-in (wrong credentials).
+    LoginFailed,
+    /// A login name was locked after repeated failures.
+    AccountLocked,
+    /// A sign-out.
+    Logout,
+}
+
+impl AuditAction {
+    /// Stable code stored in the audit log.
+    pub fn code(self) -> &'static str {
+        match self {
+            AuditAction::LoginSucceeded => "login_succeeded",
+            AuditAction::LoginFailed => "login_failed",
+            AuditAction::AccountLocked => "account_locked",
+            AuditAction::Logout => "logout",
+        }
+    }
+
+    /// Every action.
+    pub const ALL: [AuditAction; 4] = [
+        AuditAction::LoginSucceeded,
+        AuditAction::LoginFailed,
+        AuditAction::AccountLocked,
+        AuditAction::Logout,
+    ];
+
+    /// The action for a stored code.
+    pub fn from_code(code: &str) -> Option<AuditAction> {
+        AuditAction::ALL.into_iter().find(|a| a.code() == code)
+    }
+}
+
+/// One audit log entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    /// When it happened.
+    pub at: DateTime<Utc>,
+    /// The acting user, when known.
+    pub actor: Option<UserId>,
+    /// What happened.
+    pub action: AuditAction,
+    /// What it happened to (e.g. the login name).
+    pub subject: String,
+    /// Free detail (never secrets).
+    pub detail: String,
+    /// The request's transaction id.
+    pub transaction_id: Option<String>,
+}
+
+/// The append-only audit log.
+#[async_trait]
+pub trait AuditStore: Send + Sync {
+    /// Appends one entry.
+    async fn append(&self, entry: AuditEntry) -> Result<(), StoreError>;
+    /// The most recent entries, newest first.
+    async fn recent(&self, limit: u32) -> Result<Vec<AuditEntry>, StoreError>;
+}
+
+/// Liveness of the backing database, for `/readyz`.
+#[async_trait]
+pub trait HealthStore: Send + Sync {
+    /// Succeeds when the database answers a trivial query.
+    async fn ping(&self) -> Result<(), StoreError>;
+}
