@@ -19,7 +19,7 @@ pub type SessionResource = Resource<Result<SessionInfo, AppError>>;
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
-        <html lang="zh-CN">
+        <html>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>

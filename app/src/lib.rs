@@ -5,6 +5,8 @@
 //! binary, with `hydrate` into the browser's wasm. Server-only code (state, sessions,
 //! passwords) sits behind `ssr` in [`state`] and [`auth`].
 
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod app;
 pub mod components;

@@ -5,6 +5,8 @@
 //! sessions, demo data and graceful shutdown. Handlers only see the storage ports of
 //! `loopdesk::store`; the concrete backends live in [`store`].
 
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod config;
 pub mod seed;

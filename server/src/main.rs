@@ -1,5 +1,7 @@
 //! The `server` binary: parse the command line, set up logging, run until stopped.
 
+#![recursion_limit = "256"]
+
 use std::process::ExitCode;
 
 use server::config::{Command, Config};

@@ -88,6 +88,16 @@ pub async fn post_login(
     let session = AuthSession(session);
     match auth::sign_in(&state, &session, &form.username, &form.password, Some(tx.0)).await {
         Ok(user) => {
+            // A language chosen on the sign-in page is an explicit choice: it becomes the
+            // account's language.
+            let chosen = auth::cookie_value(&headers, LOCALE_COOKIE)
+                .and_then(|v| v.parse::<Locale>().ok())
+                .filter(|l| user.locale != Some(*l));
+            if let Some(locale) = chosen {
+                if let Err(e) = state.stores.users.set_locale(user.id, locale).await {
+                    tracing::error!(error = ?e, "storing the language choice failed");
+                }
+            }
             let next = safe_local_path(&form.next)
                 .filter(|p| page_access(Some(user.role), p) == PageAccess::Allowed)
                 .filter(|p| *p != "/login");

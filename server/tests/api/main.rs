@@ -1,0 +1,10 @@
+//! HTTP and store tests: the real app on port 0 with a real SQLite file per test.
+
+#![recursion_limit = "256"]
+
+mod auth;
+mod migrations;
+mod pages;
+mod protocol;
+mod store_conformance;
+mod test_app;

@@ -1,0 +1,130 @@
+//! `TestApp`: spawns the real application on port 0 with a fresh SQLite file, demo data
+//! and a clock the test moves by hand.
+
+use std::sync::{Arc, Mutex};
+
+use app::state::AppState;
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use loopdesk::clock::Clock;
+use reqwest::{Client, Response};
+use serde_json::json;
+use server::config::{Config, DatabaseUrl};
+use server::startup::Application;
+use tokio::sync::oneshot;
+
+pub const PASSWORD: &str = "loopdesk-demo";
+
+/// A clock that only moves when told to.
+pub struct ManualClock(Mutex<DateTime<Utc>>);
+
+impl ManualClock {
+    pub fn advance(&self, by: Duration) {
+        let mut now = self.0.lock().expect("clock lock");
+        *now += by;
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().expect("clock lock")
+    }
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub clock: Arc<ManualClock>,
+    pub state: AppState,
+    _dir: Arc<tempfile::TempDir>,
+    stop: Option<oneshot::Sender<()>>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+pub fn config(db_url: &str) -> Config {
+    Config {
+        database_url: DatabaseUrl::parse(db_url).expect("sqlite url"),
+        addr: "127.0.0.1:0".parse().expect("addr"),
+        secure_cookies: false,
+        session_idle_minutes: 120,
+        site_root: "target/site".into(),
+    }
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        let dir = Arc::new(tempfile::tempdir().expect("temp dir"));
+        let db_url = format!("sqlite://{}/test.db?mode=rwc", dir.path().display());
+        Self::spawn_on(dir, db_url).await
+    }
+
+    pub async fn spawn_on(dir: Arc<tempfile::TempDir>, db_url: String) -> TestApp {
+        let clock = Arc::new(ManualClock(Mutex::new(
+            Utc.with_ymd_and_hms(2026, 11, 23, 2, 0, 0).unwrap(),
+        )));
+        let app = Application::build(config(&db_url), true, clock.clone())
+            .await
+            .expect("the application builds");
+        let base = format!("http://{}", app.local_addr());
+        let state = app.state().clone();
+        let (stop, stopped) = oneshot::channel();
+        tokio::spawn(app.run_until(async move {
+            let _ = stopped.await;
+        }));
+        TestApp {
+            base,
+            clock,
+            state,
+            _dir: dir,
+            stop: Some(stop),
+        }
+    }
+
+    /// A browser-like client: keeps cookies, does not follow redirects.
+    pub fn client(&self) -> Client {
+        Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client")
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub async fn api_login(&self, client: &Client, username: &str, password: &str) -> Response {
+        client
+            .post(self.url("/api/v1/session"))
+            .json(&json!({ "username": username, "password": password }))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn me_with_cookie(&self, cookie: &str) -> Response {
+        Client::new()
+            .get(self.url("/api/v1/me"))
+            .header("cookie", cookie)
+            .send()
+            .await
+            .expect("request")
+    }
+}
+
+/// The `name=value` of the session cookie a response sets.
+pub fn session_cookie(response: &Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(server::startup::SESSION_COOKIE))
+        .and_then(|v| v.split(';').next())
+        .map(str::to_owned)
+}
