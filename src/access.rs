@@ -35,7 +35,10 @@ impl Area {
     pub fn of_path(path: &str) -> Option<Area> {
         Area::ALL.into_iter().find(|a| {
             let p = a.prefix();
-            path == p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with('/'))
+            path == p
+                || path
+                    .strip_prefix(p)
+                    .is_some_and(|rest| rest.starts_with('/'))
         })
     }
 
@@ -100,10 +103,22 @@ mod tests {
         let table: [(Option<Role>, [PageAccess; 4]); 5] = [
             //                       agent      supervisor admin      portal
             (None, [SignIn, SignIn, SignIn, SignIn]),
-            (Some(Role::Customer), [Forbidden, Forbidden, Forbidden, Allowed]),
-            (Some(Role::Agent), [Allowed, Forbidden, Forbidden, Forbidden]),
-            (Some(Role::Supervisor), [Allowed, Allowed, Forbidden, Forbidden]),
-            (Some(Role::Admin), [Forbidden, Forbidden, Allowed, Forbidden]),
+            (
+                Some(Role::Customer),
+                [Forbidden, Forbidden, Forbidden, Allowed],
+            ),
+            (
+                Some(Role::Agent),
+                [Allowed, Forbidden, Forbidden, Forbidden],
+            ),
+            (
+                Some(Role::Supervisor),
+                [Allowed, Allowed, Forbidden, Forbidden],
+            ),
+            (
+                Some(Role::Admin),
+                [Forbidden, Forbidden, Allowed, Forbidden],
+            ),
         ];
         for (role, expected) in table {
             for (area, want) in Area::ALL.into_iter().zip(expected) {
@@ -136,7 +151,10 @@ mod tests {
     #[test]
     fn departments_are_visible_to_staff_only() {
         for role in Role::ALL {
-            assert_eq!(Permission::ViewDepartments.granted_to(role), role.is_staff());
+            assert_eq!(
+                Permission::ViewDepartments.granted_to(role),
+                role.is_staff()
+            );
         }
     }
 }

@@ -107,8 +107,14 @@ mod tests {
     #[test]
     fn negotiation_honours_quality_and_order() {
         assert_eq!(Locale::negotiate("en-US,en;q=0.9"), Some(Locale::En));
-        assert_eq!(Locale::negotiate("zh-CN,zh;q=0.9,en;q=0.8"), Some(Locale::ZhCn));
-        assert_eq!(Locale::negotiate("fr;q=1, en;q=0.5, zh;q=0.7"), Some(Locale::ZhCn));
+        assert_eq!(
+            Locale::negotiate("zh-CN,zh;q=0.9,en;q=0.8"),
+            Some(Locale::ZhCn)
+        );
+        assert_eq!(
+            Locale::negotiate("fr;q=1, en;q=0.5, zh;q=0.7"),
+            Some(Locale::ZhCn)
+        );
         assert_eq!(Locale::negotiate("de, fr"), None);
         assert_eq!(Locale::negotiate("zh;q=0, en"), Some(Locale::En));
         assert_eq!(Locale::negotiate(""), None);

@@ -71,8 +71,14 @@ mod tests {
     fn a_lock_expires_exactly_at_its_end() {
         let until = Some(t0() + Duration::minutes(15));
         assert!(LoginThrottle::is_locked(until, t0()));
-        assert!(LoginThrottle::is_locked(until, t0() + Duration::seconds(899)));
-        assert!(!LoginThrottle::is_locked(until, t0() + Duration::minutes(15)));
+        assert!(LoginThrottle::is_locked(
+            until,
+            t0() + Duration::seconds(899)
+        ));
+        assert!(!LoginThrottle::is_locked(
+            until,
+            t0() + Duration::minutes(15)
+        ));
         assert!(!LoginThrottle::is_locked(None, t0()));
     }
 

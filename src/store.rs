@@ -57,11 +57,8 @@ pub trait UserStore: Send + Sync {
     /// A user by id.
     async fn get_user(&self, id: UserId) -> Result<User, StoreError>;
     /// Stores the user's UI language choice.
-    async fn set_locale(
-        &self,
-        id: UserId,
-        locale: crate::locale::Locale,
-    ) -> Result<(), StoreError>;
+    async fn set_locale(&self, id: UserId, locale: crate::locale::Locale)
+        -> Result<(), StoreError>;
     /// Records a successful sign-in.
     async fn record_login(&self, id: UserId, now: DateTime<Utc>) -> Result<(), StoreError>;
     /// Number of users (to know whether demo data was seeded).

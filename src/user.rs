@@ -245,7 +245,10 @@ mod tests {
             Ok(LoginName::Phone("13800000001".into()))
         );
         assert_eq!(LoginName::parse("   "), Err(LoginNameError::Empty));
-        assert_eq!(LoginName::parse(&"x".repeat(65)), Err(LoginNameError::TooLong));
+        assert_eq!(
+            LoginName::parse(&"x".repeat(65)),
+            Err(LoginNameError::TooLong)
+        );
         // 12 digits is not a mobile number; it is treated as a username.
         assert_eq!(
             LoginName::parse("138000000011"),

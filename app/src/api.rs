@@ -1,10 +1,10 @@
 //! Server functions the pages call, and the plain values they exchange. Each function is a
 //! thin shell: authenticate, authorise with `loopdesk::access`, call the store, map errors.
 
+use leptos::prelude::*;
 use loopdesk::locale::Locale;
 use loopdesk::user::Role;
 use serde::{Deserialize, Serialize};
-use leptos::prelude::*;
 
 use crate::error::AppError;
 

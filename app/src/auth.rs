@@ -60,12 +60,14 @@ pub async fn hash_password(password: String) -> Result<PasswordHash, AppError> {
 
 async fn verify_password(password: String, hash: PasswordHash) -> Result<bool, AppError> {
     let span = tracing::Span::current();
-    tokio::task::spawn_blocking(move || span.in_scope(|| verify_password_blocking(&password, &hash)))
-        .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "password verification task failed");
-            AppError::Internal
-        })
+    tokio::task::spawn_blocking(move || {
+        span.in_scope(|| verify_password_blocking(&password, &hash))
+    })
+    .await
+    .map_err(|e| {
+        tracing::error!(error = %e, "password verification task failed");
+        AppError::Internal
+    })
 }
 
 /// The typed view of the session: raw keys never appear outside this wrapper.
@@ -209,7 +211,11 @@ pub async fn sign_in(
     state
         .stores
         .audit
-        .append(audit(AuditAction::LoginSucceeded, Some(user.id), String::new()))
+        .append(audit(
+            AuditAction::LoginSucceeded,
+            Some(user.id),
+            String::new(),
+        ))
         .await?;
     Ok(user)
 }
@@ -239,7 +245,10 @@ pub async fn sign_out(
 
 /// The signed-in user, if any. A session pointing at a deleted or disabled user counts as
 /// anonymous.
-pub async fn current_user(state: &AppState, session: &AuthSession) -> Result<Option<User>, AppError> {
+pub async fn current_user(
+    state: &AppState,
+    session: &AuthSession,
+) -> Result<Option<User>, AppError> {
     let Some(id) = session.user_id().await? else {
         return Ok(None);
     };
@@ -331,7 +340,10 @@ mod tests {
         assert!(hash.0.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
         assert!(verify_password_blocking("correct horse", &hash));
         assert!(!verify_password_blocking("wrong horse", &hash));
-        assert!(!verify_password_blocking("x", &PasswordHash("not a hash".into())));
+        assert!(!verify_password_blocking(
+            "x",
+            &PasswordHash("not a hash".into())
+        ));
         // Salted: the same password hashes differently each time.
         assert_ne!(hash, hash_password_blocking("correct horse"));
     }

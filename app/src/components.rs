@@ -2,5 +2,6 @@
 //! status cards and empty states.
 
 pub mod frame;
+pub mod icon;
 pub mod lang_switch;
 pub mod panel;

@@ -184,7 +184,7 @@ pub static ZH: Texts = Texts {
     queue_open: "处理中",
     queue_to_revisit: "待回访",
     phrases: "规范用语",
-    phrase_greeting: "您好,{agent_no} 号为您服务,请问有什么可以帮您?",
+    phrase_greeting: "您好,工号 {agent_no} 为您服务,请问有什么可以帮您?",
     phrase_closing: "感谢您的来电,祝您生活愉快,再见!",
     supervisor_dashboard: "班长监控台",
     nav_wallboard: "实时监控",
@@ -248,7 +248,8 @@ pub static EN: Texts = Texts {
         "Self-service: bills and progress at any time",
     ],
     err_invalid_credentials: "Wrong username (mobile number) or password.",
-    err_locked: "Too many failed sign-in attempts. The account is locked; try again in {minutes} minutes.",
+    err_locked:
+        "Too many failed sign-in attempts. The account is locked; try again in {minutes} minutes.",
     err_empty_fields: "Enter your username (mobile number) and password.",
     err_disabled: "This account is disabled. Please contact an administrator.",
     err_internal: "Something went wrong on our side. Please try again later.",
@@ -281,10 +282,12 @@ pub static EN: Texts = Texts {
     nav_outbound: "Outbound tasks",
     agent_state: "Agent state",
     agent_state_offline: "Offline",
-    agent_state_hint: "Once the phone system is connected, switch between available, break and wrap-up here.",
+    agent_state_hint:
+        "Once the phone system is connected, switch between available, break and wrap-up here.",
     current_call: "Current call",
     no_call: "No call",
-    no_call_hint: "When a call rings, the caller's card, open tickets and billing summary pop up here.",
+    no_call_hint:
+        "When a call rings, the caller's card, open tickets and billing summary pop up here.",
     my_queue: "My tickets",
     queue_due_soon: "Due soon",
     queue_open: "In progress",

@@ -9,7 +9,9 @@ use leptos::config::LeptosOptions;
 use leptos::prelude::use_context;
 use loopdesk::clock::Clock;
 use loopdesk::login::LoginThrottle;
-use loopdesk::store::{AuditStore, DepartmentStore, HealthStore, LoginAttemptStore, PasswordHash, UserStore};
+use loopdesk::store::{
+    AuditStore, DepartmentStore, HealthStore, LoginAttemptStore, PasswordHash, UserStore,
+};
 
 use crate::auth::AuthSession;
 use crate::error::AppError;

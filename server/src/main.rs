@@ -39,7 +39,11 @@ async fn main() -> ExitCode {
 }
 
 async fn run(config: Config, demo: bool) -> anyhow::Result<()> {
-    let app = Application::build(config, demo, std::sync::Arc::new(server::startup::SystemClock))
-        .await?;
+    let app = Application::build(
+        config,
+        demo,
+        std::sync::Arc::new(server::startup::SystemClock),
+    )
+    .await?;
     app.run_until_stopped().await
 }

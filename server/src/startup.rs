@@ -127,9 +127,9 @@ impl Application {
                 config.session_idle_minutes,
             )));
 
-        let router = build_router(state.clone()).layer(session_layer).layer(
-            middleware::from_fn(api::transaction_id),
-        );
+        let router = build_router(state.clone())
+            .layer(session_layer)
+            .layer(middleware::from_fn(api::transaction_id));
         Ok(Application {
             listener,
             router,
@@ -236,9 +236,13 @@ pub fn build_router(state: AppState) -> Router {
         .route("/auth/locale", post(web::post_locale))
         .nest("/api/v1", api::routes())
         .leptos_routes_with_context(&state, routes, context.clone(), shell_fn)
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
-            context, shell,
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, shell))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            web::page_guard,
         ))
-        .layer(middleware::from_fn_with_state(state.clone(), web::page_guard))
         .with_state(state)
 }

@@ -201,8 +201,8 @@ pub async fn page_guard(
         match auth::current_user(&state, &AuthSession(session)).await {
             Ok(Some(_)) => {}
             Ok(None) => {
-                let query = serde_urlencoded::to_string([("next", path.as_str())])
-                    .unwrap_or_default();
+                let query =
+                    serde_urlencoded::to_string([("next", path.as_str())]).unwrap_or_default();
                 return see_other(&format!("/login?{query}"));
             }
             Err(e) => {
@@ -229,11 +229,26 @@ mod tests {
     #[test]
     fn origin_check() {
         assert!(same_origin(&headers(&[("host", "a:3000")])));
-        assert!(same_origin(&headers(&[("host", "a:3000"), ("origin", "http://a:3000")])));
-        assert!(!same_origin(&headers(&[("host", "a:3000"), ("origin", "http://evil")])));
-        assert!(!same_origin(&headers(&[("host", "a:3000"), ("origin", "null")])));
-        assert!(same_origin(&headers(&[("host", "a:3000"), ("referer", "http://a:3000/login")])));
-        assert!(!same_origin(&headers(&[("host", "a:3000"), ("referer", "http://a:3000.evil/x")])));
+        assert!(same_origin(&headers(&[
+            ("host", "a:3000"),
+            ("origin", "http://a:3000")
+        ])));
+        assert!(!same_origin(&headers(&[
+            ("host", "a:3000"),
+            ("origin", "http://evil")
+        ])));
+        assert!(!same_origin(&headers(&[
+            ("host", "a:3000"),
+            ("origin", "null")
+        ])));
+        assert!(same_origin(&headers(&[
+            ("host", "a:3000"),
+            ("referer", "http://a:3000/login")
+        ])));
+        assert!(!same_origin(&headers(&[
+            ("host", "a:3000"),
+            ("referer", "http://a:3000.evil/x")
+        ])));
     }
 
     #[test]
@@ -248,8 +263,14 @@ mod tests {
     #[test]
     fn remaining_minutes_round_up() {
         let now = chrono::Utc::now();
-        assert_eq!(remaining_minutes(now + chrono::Duration::seconds(61), now), 2);
-        assert_eq!(remaining_minutes(now + chrono::Duration::minutes(15), now), 15);
+        assert_eq!(
+            remaining_minutes(now + chrono::Duration::seconds(61), now),
+            2
+        );
+        assert_eq!(
+            remaining_minutes(now + chrono::Duration::minutes(15), now),
+            15
+        );
         assert_eq!(remaining_minutes(now, now), 1);
     }
 }

@@ -46,7 +46,7 @@ pub fn Frame(
                             <span class="user-name">{user.display_name.clone()}</span>
                             <span class="user-meta">
                                 <span class="role-badge">{role_name(user.role, locale)}</span>
-                                {user.department.clone().map(|d| view! { <span class="dept">{d}</span> })}
+                                {user.department.map(|d| view! { <span class="dept">{d}</span> })}
                             </span>
                         </span>
                     </div>

@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use crate::components::icon::{Icon, IconKind};
+
 /// A titled card.
 #[component]
 pub fn Panel(title: &'static str, children: Children) -> impl IntoView {
@@ -27,10 +29,10 @@ pub fn Tile(label: &'static str, value: Option<String>, tone: &'static str) -> i
 
 /// A friendly "nothing here yet" block.
 #[component]
-pub fn Empty(icon: &'static str, title: &'static str, hint: &'static str) -> impl IntoView {
+pub fn Empty(icon: IconKind, title: &'static str, hint: &'static str) -> impl IntoView {
     view! {
         <div class="empty">
-            <div class="empty-icon" aria-hidden="true">{icon}</div>
+            <div class="empty-icon"><Icon kind=icon/></div>
             <div class="empty-title">{title}</div>
             <p class="empty-hint">{hint}</p>
         </div>

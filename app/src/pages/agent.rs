@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use loopdesk::locale::Locale;
 
 use crate::api::SessionUser;
+use crate::components::icon::IconKind;
 use crate::components::panel::{Empty, Panel, Tile};
 use crate::i18n::{fill, t};
 
@@ -17,7 +18,7 @@ pub fn AgentHome(user: SessionUser, locale: Locale) -> impl IntoView {
         <div class="grid grid-agent">
             <div class="col-main">
                 <Panel title=tx.current_call>
-                    <Empty icon="☎" title=tx.no_call hint=tx.no_call_hint/>
+                    <Empty icon=IconKind::Phone title=tx.no_call hint=tx.no_call_hint/>
                 </Panel>
                 <Panel title=tx.my_queue>
                     <div class="tiles">

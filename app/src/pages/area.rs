@@ -9,6 +9,7 @@ use loopdesk::access::{page_access, Area, PageAccess};
 
 use crate::app::SessionResource;
 use crate::components::frame::Frame;
+use crate::components::icon::IconKind;
 use crate::components::panel::Empty;
 use crate::i18n::{area_nav, t};
 use crate::pages::errors::{ErrorBox, ForbiddenPage, NotFoundPage};
@@ -51,7 +52,7 @@ pub fn AreaPage(area: Area) -> impl IntoView {
                                     let tx = t(locale);
                                     view! {
                                         <Empty
-                                            icon="🛠"
+                                            icon=IconKind::Wrench
                                             title=tx.section_pending_title
                                             hint=tx.section_pending_body
                                         />
@@ -73,15 +74,15 @@ pub fn AreaPage(area: Area) -> impl IntoView {
     }
 }
 
-fn home(
-    area: Area,
-    user: &crate::api::SessionUser,
-    locale: loopdesk::locale::Locale,
-) -> AnyView {
+fn home(area: Area, user: &crate::api::SessionUser, locale: loopdesk::locale::Locale) -> AnyView {
     match area {
-        Area::Agent => view! { <crate::pages::agent::AgentHome user=user.clone() locale/> }.into_any(),
+        Area::Agent => {
+            view! { <crate::pages::agent::AgentHome user=user.clone() locale/> }.into_any()
+        }
         Area::Supervisor => view! { <crate::pages::supervisor::SupervisorHome locale/> }.into_any(),
         Area::Admin => view! { <crate::pages::admin::AdminHome locale/> }.into_any(),
-        Area::Portal => view! { <crate::pages::portal::PortalHome user=user.clone() locale/> }.into_any(),
+        Area::Portal => {
+            view! { <crate::pages::portal::PortalHome user=user.clone() locale/> }.into_any()
+        }
     }
 }

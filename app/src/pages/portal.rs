@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use loopdesk::locale::Locale;
 
 use crate::api::SessionUser;
+use crate::components::icon::IconKind;
 use crate::components::panel::{Empty, Panel};
 use crate::i18n::{fill, t};
 
@@ -18,13 +19,13 @@ pub fn PortalHome(user: SessionUser, locale: Locale) -> impl IntoView {
         </div>
         <div class="grid grid-3">
             <Panel title=tx.my_requests>
-                <Empty icon="📝" title=tx.no_data_yet hint=tx.no_requests/>
+                <Empty icon=IconKind::Document title=tx.no_data_yet hint=tx.no_requests/>
             </Panel>
             <Panel title=tx.recent_bills>
-                <Empty icon="🧾" title=tx.no_data_yet hint=tx.no_bills/>
+                <Empty icon=IconKind::Receipt title=tx.no_data_yet hint=tx.no_bills/>
             </Panel>
             <Panel title=tx.self_help>
-                <Empty icon="💡" title=tx.no_data_yet hint=tx.self_help_hint/>
+                <Empty icon=IconKind::Bulb title=tx.no_data_yet hint=tx.self_help_hint/>
             </Panel>
         </div>
     }

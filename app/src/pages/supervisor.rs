@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use loopdesk::locale::Locale;
 
+use crate::components::icon::IconKind;
 use crate::components::panel::{Empty, Panel, Tile};
 use crate::i18n::t;
 
@@ -19,10 +20,10 @@ pub fn SupervisorHome(locale: Locale) -> impl IntoView {
         </div>
         <div class="grid grid-2">
             <Panel title=tx.agents_now>
-                <Empty icon="👥" title=tx.no_data_yet hint=tx.agent_state_hint/>
+                <Empty icon=IconKind::Users title=tx.no_data_yet hint=tx.agent_state_hint/>
             </Panel>
             <Panel title=tx.escalations>
-                <Empty icon="⚑" title=tx.no_data_yet hint=tx.section_pending_body/>
+                <Empty icon=IconKind::Flag title=tx.no_data_yet hint=tx.section_pending_body/>
             </Panel>
         </div>
     }

@@ -51,7 +51,11 @@ pub struct LoginRequest {
     password: String,
 }
 
-async fn session_body(state: &AppState, user: User, locale: Locale) -> Result<SessionBody, app::error::AppError> {
+async fn session_body(
+    state: &AppState,
+    user: User,
+    locale: Locale,
+) -> Result<SessionBody, app::error::AppError> {
     let department = match user.department_id {
         Some(id) => {
             let d = state.stores.departments.get_department(id).await?;
@@ -150,9 +154,13 @@ pub async fn delete_session(
     session: Session,
     ctx: ApiCtx,
 ) -> Result<Response, ApiError> {
-    auth::sign_out(&state, &AuthSession(session), Some(ctx.transaction_id.clone()))
-        .await
-        .map_err(|e| ApiError::from_app(&e, &ctx))?;
+    auth::sign_out(
+        &state,
+        &AuthSession(session),
+        Some(ctx.transaction_id.clone()),
+    )
+    .await
+    .map_err(|e| ApiError::from_app(&e, &ctx))?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 

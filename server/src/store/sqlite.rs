@@ -11,8 +11,8 @@ use chrono::{DateTime, Utc};
 use loopdesk::locale::Locale;
 use loopdesk::login::LoginThrottle;
 use loopdesk::store::{
-    AuditAction, AuditEntry, AuditStore, DepartmentStore, HealthStore, LoginAttemptStore,
-    NewUser, PasswordHash, StoreError, UserStore,
+    AuditAction, AuditEntry, AuditStore, DepartmentStore, HealthStore, LoginAttemptStore, NewUser,
+    PasswordHash, StoreError, UserStore,
 };
 use loopdesk::user::{Department, DepartmentId, LoginName, Role, User, UserId};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow};

@@ -37,7 +37,12 @@ async fn every_demo_persona_signs_in_with_its_role() {
     }
     // The handler belongs to billing; the customer's phone is masked.
     let client = app.client();
-    let body: Value = app.api_login(&client, "handler", PASSWORD).await.json().await.unwrap();
+    let body: Value = app
+        .api_login(&client, "handler", PASSWORD)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(body["user"]["department"]["code"], "billing");
     let body: Value = app
         .api_login(&app.client(), "13800000001", PASSWORD)
@@ -86,15 +91,24 @@ async fn five_failures_lock_the_account_for_fifteen_minutes() {
     assert_eq!(locked.status(), StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(locked.headers()["retry-after"], "300");
     // Other accounts are not affected.
-    assert_eq!(app.api_login(&client, "agent2", PASSWORD).await.status(), StatusCode::OK);
+    assert_eq!(
+        app.api_login(&client, "agent2", PASSWORD).await.status(),
+        StatusCode::OK
+    );
 
     // The lock expires after 15 minutes.
     app.clock.advance(Duration::minutes(5));
-    assert_eq!(app.api_login(&client, "agent", PASSWORD).await.status(), StatusCode::OK);
+    assert_eq!(
+        app.api_login(&client, "agent", PASSWORD).await.status(),
+        StatusCode::OK
+    );
 
     // The lockout is audited.
     let audit = app.state.stores.audit.recent(50).await.unwrap();
-    let locks: Vec<_> = audit.iter().filter(|e| e.action == AuditAction::AccountLocked).collect();
+    let locks: Vec<_> = audit
+        .iter()
+        .filter(|e| e.action == AuditAction::AccountLocked)
+        .collect();
     assert_eq!(locks.len(), 1);
     assert_eq!(locks[0].subject, "u:agent");
 }
@@ -108,7 +122,11 @@ async fn failures_outside_the_window_do_not_count() {
     }
     app.clock.advance(Duration::minutes(16));
     let res = app.api_login(&client, "agent", "wrong").await;
-    assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "only 1 failure in the window");
+    assert_eq!(
+        res.status(),
+        StatusCode::UNAUTHORIZED,
+        "only 1 failure in the window"
+    );
 }
 
 #[tokio::test]
@@ -121,7 +139,11 @@ async fn unknown_login_names_lock_exactly_like_real_ones() {
             statuses.push(app.api_login(&client, name, "wrong").await.status());
         }
     }
-    assert_eq!(statuses[..5], statuses[5..], "no user enumeration through lockouts");
+    assert_eq!(
+        statuses[..5],
+        statuses[5..],
+        "no user enumeration through lockouts"
+    );
     assert_eq!(statuses[4], StatusCode::TOO_MANY_REQUESTS);
 }
 
@@ -135,12 +157,29 @@ async fn the_session_id_changes_at_login() {
     let second_cookie = session_cookie(&second).expect("session cookie at second login");
     assert_ne!(first_cookie, second_cookie);
     // The old id is dead; the new one is agent2.
-    assert_eq!(app.me_with_cookie(&first_cookie).await.status(), StatusCode::UNAUTHORIZED);
-    let me: Value = app.me_with_cookie(&second_cookie).await.json().await.unwrap();
+    assert_eq!(
+        app.me_with_cookie(&first_cookie).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let me: Value = app
+        .me_with_cookie(&second_cookie)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(me["user"]["username"], "agent2");
     // Cookie flags.
-    let raw = second.headers().get("set-cookie").unwrap().to_str().unwrap().to_owned();
-    assert!(raw.contains("HttpOnly") && raw.contains("SameSite=Lax"), "{raw}");
+    let raw = second
+        .headers()
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        raw.contains("HttpOnly") && raw.contains("SameSite=Lax"),
+        "{raw}"
+    );
 }
 
 #[tokio::test]
@@ -149,9 +188,16 @@ async fn logout_invalidates_the_session() {
     let client = app.client();
     let cookie = session_cookie(&app.api_login(&client, "supervisor", PASSWORD).await).unwrap();
     assert_eq!(app.me_with_cookie(&cookie).await.status(), StatusCode::OK);
-    let out = client.delete(app.url("/api/v1/session")).send().await.unwrap();
+    let out = client
+        .delete(app.url("/api/v1/session"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(out.status(), StatusCode::NO_CONTENT);
-    assert_eq!(app.me_with_cookie(&cookie).await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.me_with_cookie(&cookie).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
     let audit = app.state.stores.audit.recent(10).await.unwrap();
     assert_eq!(audit[0].action, AuditAction::Logout);
 }
@@ -161,19 +207,32 @@ async fn a_customer_gets_403_on_an_agent_api() {
     let app = TestApp::spawn().await;
     let customer = app.client();
     app.api_login(&customer, "13800000001", PASSWORD).await;
-    let res = customer.get(app.url("/api/v1/departments")).send().await.unwrap();
+    let res = customer
+        .get(app.url("/api/v1/departments"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["code"], "forbidden");
 
     let agent = app.client();
     app.api_login(&agent, "agent", PASSWORD).await;
-    let res = agent.get(app.url("/api/v1/departments")).send().await.unwrap();
+    let res = agent
+        .get(app.url("/api/v1/departments"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     let list: Vec<Value> = res.json().await.unwrap();
     assert_eq!(list.len(), 4);
 
-    let anonymous = app.client().get(app.url("/api/v1/departments")).send().await.unwrap();
+    let anonymous = app
+        .client()
+        .get(app.url("/api/v1/departments"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
 }
 
@@ -184,22 +243,36 @@ async fn form_sign_in_redirects_to_the_role_home_or_back_with_an_error() {
     let post = |form: &'static [(&'static str, &'static str)]| {
         client.post(app.url("/auth/login")).form(form).send()
     };
-    let res = post(&[("username", "agent"), ("password", "bad"), ("next", "")]).await.unwrap();
+    let res = post(&[("username", "agent"), ("password", "bad"), ("next", "")])
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(res.headers()["location"], "/login?error=invalid&u=agent");
 
     // `next` is honoured only when the role may open it and it is local.
-    let res = post(&[("username", "agent"), ("password", PASSWORD), ("next", "/admin")])
-        .await
-        .unwrap();
+    let res = post(&[
+        ("username", "agent"),
+        ("password", PASSWORD),
+        ("next", "/admin"),
+    ])
+    .await
+    .unwrap();
     assert_eq!(res.headers()["location"], "/agent");
-    let res = post(&[("username", "supervisor"), ("password", PASSWORD), ("next", "//evil.example")])
-        .await
-        .unwrap();
+    let res = post(&[
+        ("username", "supervisor"),
+        ("password", PASSWORD),
+        ("next", "//evil.example"),
+    ])
+    .await
+    .unwrap();
     assert_eq!(res.headers()["location"], "/supervisor");
-    let res = post(&[("username", "supervisor"), ("password", PASSWORD), ("next", "/agent/tickets")])
-        .await
-        .unwrap();
+    let res = post(&[
+        ("username", "supervisor"),
+        ("password", PASSWORD),
+        ("next", "/agent/tickets"),
+    ])
+    .await
+    .unwrap();
     assert_eq!(res.headers()["location"], "/agent/tickets");
 }
 
@@ -215,7 +288,10 @@ async fn cross_origin_form_sign_in_is_refused() {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert!(res.headers()["location"].to_str().unwrap().starts_with("/login?error=origin"));
+    assert!(res.headers()["location"]
+        .to_str()
+        .unwrap()
+        .starts_with("/login?error=origin"));
     let me = client.get(app.url("/api/v1/me")).send().await.unwrap();
     assert_eq!(me.status(), StatusCode::UNAUTHORIZED);
 }
@@ -229,5 +305,15 @@ async fn demo_seeding_is_idempotent() {
     drop(first);
     let second = TestApp::spawn_on(dir, url).await;
     assert_eq!(second.state.stores.users.count_users().await.unwrap(), 6);
-    assert_eq!(second.state.stores.departments.list_departments().await.unwrap().len(), 4);
+    assert_eq!(
+        second
+            .state
+            .stores
+            .departments
+            .list_departments()
+            .await
+            .unwrap()
+            .len(),
+        4
+    );
 }

@@ -11,7 +11,10 @@ async fn anonymous_visitors_are_sent_to_sign_in() {
         let res = app.client().get(app.url(path)).send().await.unwrap();
         assert_eq!(res.status(), StatusCode::SEE_OTHER, "{path}");
         let location = res.headers()["location"].to_str().unwrap().to_owned();
-        assert_eq!(location, format!("/login?next={}", path.replace('/', "%2F")));
+        assert_eq!(
+            location,
+            format!("/login?next={}", path.replace('/', "%2F"))
+        );
     }
     let login = app.client().get(app.url("/login")).send().await.unwrap();
     assert_eq!(login.status(), StatusCode::OK);
@@ -40,7 +43,10 @@ async fn each_role_gets_its_home_and_a_localized_403_elsewhere() {
 
     let agent = app.client();
     app.api_login(&agent, "agent", PASSWORD).await;
-    assert_eq!(agent.get(app.url("/agent")).send().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(
+        agent.get(app.url("/agent")).send().await.unwrap().status(),
+        StatusCode::OK
+    );
     let res = agent
         .get(app.url("/supervisor"))
         .header("accept-language", "en")
@@ -49,7 +55,10 @@ async fn each_role_gets_its_home_and_a_localized_403_elsewhere() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     let html = res.text().await.unwrap();
-    assert!(html.contains("Access denied"), "English from Accept-Language");
+    assert!(
+        html.contains("Access denied"),
+        "English from Accept-Language"
+    );
     assert!(html.contains(r#"lang="en""#));
 }
 
@@ -81,7 +90,14 @@ async fn the_language_choice_is_stored_for_the_user() {
     // A new client (no language cookie) signing in as the same user gets English.
     let other = app.client();
     app.api_login(&other, "agent", PASSWORD).await;
-    let html = other.get(app.url("/agent")).send().await.unwrap().text().await.unwrap();
+    let html = other
+        .get(app.url("/agent"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains("Agent console"));
     // An open redirect is not possible through return_to.
     let res = agent

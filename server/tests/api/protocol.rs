@@ -20,7 +20,10 @@ async fn transaction_id_is_echoed_or_generated() {
     assert_eq!(body["transaction_id"], "crm-20261123-0001");
 
     let res = client.get(app.url("/healthz")).send().await.unwrap();
-    let generated = res.headers()["x-transaction-id"].to_str().unwrap().to_owned();
+    let generated = res.headers()["x-transaction-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert_eq!(generated.len(), 36, "a UUID is generated: {generated}");
 
     // An unusable id is replaced, not echoed.
@@ -56,17 +59,24 @@ async fn malformed_bodies_get_clear_4xx_answers_never_500() {
 
     let (status, body) = post_raw(&app, b"{\"username\": \"agent\"}".to_vec(), json).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(body["message"].as_str().unwrap().contains("password"), "{body}");
+    assert!(
+        body["message"].as_str().unwrap().contains("password"),
+        "{body}"
+    );
 
     let (status, _) = post_raw(&app, b"username=agent".to_vec(), None).await;
     assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
 
-    let big = format!("{{\"username\": \"{}\", \"password\": \"x\"}}", "a".repeat(1_100_000));
+    let big = format!(
+        "{{\"username\": \"{}\", \"password\": \"x\"}}",
+        "a".repeat(1_100_000)
+    );
     let (status, body) = post_raw(&app, big.into_bytes(), json).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(body["code"], "validation");
 
-    let (status, body) = post_raw(&app, br#"{"username": "", "password": ""}"#.to_vec(), json).await;
+    let (status, body) =
+        post_raw(&app, br#"{"username": "", "password": ""}"#.to_vec(), json).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(body["code"], "validation");
 
@@ -94,7 +104,12 @@ async fn errors_are_localized_by_accept_language() {
 #[tokio::test]
 async fn unknown_api_paths_are_json_404s() {
     let app = TestApp::spawn().await;
-    let res = app.client().get(app.url("/api/v1/nothing-here")).send().await.unwrap();
+    let res = app
+        .client()
+        .get(app.url("/api/v1/nothing-here"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["code"], "not_found");

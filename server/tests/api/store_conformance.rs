@@ -67,7 +67,10 @@ pub async fn users_round_trip(stores: &Stores) {
         .unwrap()
         .is_none());
     stores.users.set_locale(id, Locale::En).await.unwrap();
-    assert_eq!(stores.users.get_user(id).await.unwrap().locale, Some(Locale::En));
+    assert_eq!(
+        stores.users.get_user(id).await.unwrap().locale,
+        Some(Locale::En)
+    );
     assert_eq!(stores.users.count_users().await.unwrap(), 1);
 }
 
@@ -88,9 +91,16 @@ pub async fn customers_are_found_by_phone(stores: &Stores) {
 
 pub async fn duplicates_and_missing_rows_are_classified(stores: &Stores) {
     let d = dept(stores, "billing").await;
-    stores.users.create_user(staff("alice", d), t0()).await.unwrap();
+    stores
+        .users
+        .create_user(staff("alice", d), t0())
+        .await
+        .unwrap();
     let again = stores.users.create_user(staff("alice", d), t0()).await;
-    assert!(matches!(again, Err(StoreError::Conflict { what: "user" })), "{again:?}");
+    assert!(
+        matches!(again, Err(StoreError::Conflict { what: "user" })),
+        "{again:?}"
+    );
     let dup = stores
         .departments
         .create_department(Department {
@@ -100,17 +110,26 @@ pub async fn duplicates_and_missing_rows_are_classified(stores: &Stores) {
             name_en: "x".into(),
         })
         .await;
-    assert!(matches!(dup, Err(StoreError::Conflict { what: "department" })));
+    assert!(matches!(
+        dup,
+        Err(StoreError::Conflict { what: "department" })
+    ));
     assert!(matches!(
         stores.users.get_user(UserId(Uuid::new_v4())).await,
         Err(StoreError::NotFound)
     ));
     assert!(matches!(
-        stores.users.set_locale(UserId(Uuid::new_v4()), Locale::En).await,
+        stores
+            .users
+            .set_locale(UserId(Uuid::new_v4()), Locale::En)
+            .await,
         Err(StoreError::NotFound)
     ));
     assert!(matches!(
-        stores.departments.get_department(DepartmentId(Uuid::new_v4())).await,
+        stores
+            .departments
+            .get_department(DepartmentId(Uuid::new_v4()))
+            .await,
         Err(StoreError::NotFound)
     ));
 }
@@ -119,7 +138,11 @@ pub async fn a_staff_user_needs_a_department(stores: &Stores) {
     let mut new = staff("carol", DepartmentId(Uuid::new_v4()));
     new.user.department_id = None;
     assert!(stores.users.create_user(new, t0()).await.is_err());
-    assert_eq!(stores.users.count_users().await.unwrap(), 0, "nothing written");
+    assert_eq!(
+        stores.users.count_users().await.unwrap(),
+        0,
+        "nothing written"
+    );
 }
 
 pub async fn login_failures_lock_and_clear(stores: &Stores) {
@@ -134,7 +157,11 @@ pub async fn login_failures_lock_and_clear(stores: &Stores) {
         assert_eq!(lock, None);
     }
     // Another key does not count towards this one.
-    stores.login_attempts.record_failure("u:bob", t0(), &th).await.unwrap();
+    stores
+        .login_attempts
+        .record_failure("u:bob", t0(), &th)
+        .await
+        .unwrap();
     let lock = stores
         .login_attempts
         .record_failure(key, t0() + Duration::minutes(5), &th)
@@ -145,7 +172,10 @@ pub async fn login_failures_lock_and_clear(stores: &Stores) {
         stores.login_attempts.locked_until(key).await.unwrap(),
         Some(t0() + Duration::minutes(20))
     );
-    assert_eq!(stores.login_attempts.locked_until("u:bob").await.unwrap(), None);
+    assert_eq!(
+        stores.login_attempts.locked_until("u:bob").await.unwrap(),
+        None
+    );
     stores.login_attempts.clear(key).await.unwrap();
     assert_eq!(stores.login_attempts.locked_until(key).await.unwrap(), None);
 }
@@ -169,7 +199,10 @@ pub async fn old_failures_fall_out_of_the_window(stores: &Stores) {
 }
 
 pub async fn audit_entries_come_back_newest_first(stores: &Stores) {
-    for (i, action) in [AuditAction::LoginFailed, AuditAction::AccountLocked].into_iter().enumerate() {
+    for (i, action) in [AuditAction::LoginFailed, AuditAction::AccountLocked]
+        .into_iter()
+        .enumerate()
+    {
         stores
             .audit
             .append(AuditEntry {

@@ -1,0 +1,49 @@
+# Shared set-up for scripts/run and scripts/test: installs what is missing, at pinned
+# versions, and nothing that is already there. Works as root (CI) or with sudo.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export CARGO_TERM_COLOR=never NO_COLOR=1
+export PATH="$HOME/.cargo/bin:$PATH"
+
+CARGO_LEPTOS_VERSION=0.3.10   # 0.3.11 needs rustc >= 1.96
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO=sudo
+
+log() { printf '\n==> %s\n' "$*"; }
+
+apt_install() {
+  # apt_install <command-or-path-to-check> <package...>
+  local check=$1; shift
+  if ! command -v "$check" >/dev/null 2>&1 && [ ! -e "$check" ]; then
+    log "installing $* (Debian packages)"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+  fi
+}
+
+install_rust_tools() {
+  rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
+  rustup component list --installed | grep -q '^clippy' || rustup component add clippy
+  rustup target list --installed | grep -qx wasm32-unknown-unknown \
+    || rustup target add wasm32-unknown-unknown
+  # The wasm-bindgen CLI must equal the wasm-bindgen crate in Cargo.lock.
+  local wb
+  wb=$(awk '$0=="name = \"wasm-bindgen\""{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)
+  if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$wb" ]; then
+    log "installing wasm-bindgen-cli $wb"
+    cargo install wasm-bindgen-cli --version "$wb" --force   # not --locked: its lockfile pins a crate the registry lacks
+  fi
+  if [ "$(cargo leptos --version 2>/dev/null | awk '{print $2}')" != "$CARGO_LEPTOS_VERSION" ]; then
+    log "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 5 minutes, once)"
+    # no_downloads: never fetch tools from GitHub; --debug: the tool only orchestrates.
+    cargo install cargo-leptos --locked --version "$CARGO_LEPTOS_VERSION" \
+      --features no_downloads --debug --force
+  fi
+}
+
+install_browser_tools() {
+  apt_install chromium chromium
+  apt_install /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc fonts-noto-cjk
+  log "installing Playwright (no browser download)"
+  (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+}
