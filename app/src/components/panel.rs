@@ -21,7 +21,7 @@ pub fn Tile(label: &'static str, value: Option<String>, tone: &'static str) -> i
     let empty = value.is_none();
     view! {
         <div class=format!("tile tone-{tone}")>
-            <div class="tile-value" class:empty=empty>{value.unwrap_or_else(|| "—".to_owned())}</div>
+            <div class="tile-value" class:is-empty=empty>{value.unwrap_or_else(|| "—".to_owned())}</div>
             <div class="tile-label">{label}</div>
         </div>
     }

@@ -4,16 +4,14 @@
 use leptos::prelude::*;
 use loopdesk::locale::Locale;
 
-use crate::api::SessionUser;
 use crate::components::icon::IconKind;
 use crate::components::panel::{Empty, Panel, Tile};
-use crate::i18n::{fill, t};
+use crate::i18n::t;
 
 /// `/agent`.
 #[component]
-pub fn AgentHome(user: SessionUser, locale: Locale) -> impl IntoView {
+pub fn AgentHome(locale: Locale) -> impl IntoView {
     let tx = t(locale);
-    let greeting = fill(tx.phrase_greeting, &[("agent_no", &user.login)]);
     view! {
         <div class="grid grid-agent">
             <div class="col-main">
@@ -38,7 +36,7 @@ pub fn AgentHome(user: SessionUser, locale: Locale) -> impl IntoView {
                 </Panel>
                 <Panel title=tx.phrases>
                     <ul class="phrases">
-                        <li>{greeting}</li>
+                        <li>{tx.phrase_greeting}</li>
                         <li>{tx.phrase_closing}</li>
                     </ul>
                 </Panel>

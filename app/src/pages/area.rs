@@ -76,9 +76,7 @@ pub fn AreaPage(area: Area) -> impl IntoView {
 
 fn home(area: Area, user: &crate::api::SessionUser, locale: loopdesk::locale::Locale) -> AnyView {
     match area {
-        Area::Agent => {
-            view! { <crate::pages::agent::AgentHome user=user.clone() locale/> }.into_any()
-        }
+        Area::Agent => view! { <crate::pages::agent::AgentHome locale/> }.into_any(),
         Area::Supervisor => view! { <crate::pages::supervisor::SupervisorHome locale/> }.into_any(),
         Area::Admin => view! { <crate::pages::admin::AdminHome locale/> }.into_any(),
         Area::Portal => {
