@@ -104,6 +104,14 @@ mod tests {
         assert!("fr".parse::<Locale>().is_err());
     }
 
+    proptest::proptest! {
+        /// Any header value, however malformed, yields a supported language or none.
+        #[test]
+        fn negotiation_never_panics(header in "\\PC{0,120}") {
+            let _ = Locale::negotiate(&header);
+        }
+    }
+
     #[test]
     fn negotiation_honours_quality_and_order() {
         assert_eq!(Locale::negotiate("en-US,en;q=0.9"), Some(Locale::En));

@@ -166,13 +166,15 @@ impl LoginName {
         if trimmed.is_empty() {
             return Err(LoginNameError::Empty);
         }
-        if trimmed.chars().count() > 64 {
-            return Err(LoginNameError::TooLong);
-        }
         if let Some(phone) = normalize_mobile(trimmed) {
             return Ok(LoginName::Phone(phone));
         }
-        Ok(LoginName::Username(trimmed.to_lowercase()))
+        // Checked after lower-casing, which can lengthen a string (e.g. 'İ').
+        let username = trimmed.to_lowercase();
+        if username.chars().count() > 64 {
+            return Err(LoginNameError::TooLong);
+        }
+        Ok(LoginName::Username(username))
     }
 
     /// The key used for throttling: one per account, independent of how it was typed.
@@ -254,6 +256,36 @@ mod tests {
             LoginName::parse("138000000011"),
             Ok(LoginName::Username("138000000011".into()))
         );
+    }
+
+    proptest::proptest! {
+        /// However a mobile number is typed (+86, 0086, spaces, dashes), it normalises to
+        /// the same 11 digits, and normalising is idempotent.
+        #[test]
+        fn mobile_numbers_normalise_whatever_the_formatting(
+            rest in "[0-9]{10}",
+            prefix in proptest::sample::select(vec!["", "+86", "0086", "+86 "]),
+            dash in proptest::bool::ANY,
+        ) {
+            let digits = format!("1{rest}");
+            let typed = if dash {
+                format!("{prefix}{}-{}-{}", &digits[..3], &digits[3..7], &digits[7..])
+            } else {
+                format!("{prefix}{digits}")
+            };
+            proptest::prop_assert_eq!(LoginName::parse(&typed), Ok(LoginName::Phone(digits.clone())));
+            proptest::prop_assert_eq!(normalize_mobile(&digits), Some(digits));
+        }
+
+        /// Parsing never panics and never yields an empty or over-long login name.
+        #[test]
+        fn login_name_parsing_is_total(input in "\\PC{0,80}") {
+            match LoginName::parse(&input) {
+                Ok(LoginName::Username(u)) => proptest::prop_assert!(!u.is_empty() && u.chars().count() <= 64),
+                Ok(LoginName::Phone(p)) => proptest::prop_assert_eq!(p.len(), 11),
+                Err(_) => {}
+            }
+        }
     }
 
     #[test]
