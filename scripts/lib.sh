@@ -24,6 +24,7 @@ apt_install() {
 install_rust_tools() {
   rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
   rustup component list --installed | grep -q '^clippy' || rustup component add clippy
+  command -v cargo-nextest >/dev/null || cargo install cargo-nextest --locked
   rustup target list --installed | grep -qx wasm32-unknown-unknown \
     || rustup target add wasm32-unknown-unknown
   # The wasm-bindgen CLI must equal the wasm-bindgen crate in Cargo.lock.

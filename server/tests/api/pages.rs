@@ -108,3 +108,30 @@ async fn the_language_choice_is_stored_for_the_user() {
         .unwrap();
     assert_eq!(res.headers()["location"], "/");
 }
+
+/// Many concurrent renders of every kind of page (home, section, 404 route, 404 fallback,
+/// sign-in) all complete with the right status.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_page_renders_all_complete() {
+    let app = TestApp::spawn().await;
+    let agent = app.client();
+    app.api_login(&agent, "agent", PASSWORD).await;
+    for (path, want) in [
+        ("/agent", StatusCode::OK),
+        ("/agent/tickets", StatusCode::OK),
+        ("/agent/no-such-section", StatusCode::NOT_FOUND),
+        ("/no-such-page", StatusCode::NOT_FOUND),
+        ("/admin", StatusCode::FORBIDDEN),
+    ] {
+        let requests: Vec<_> = (0..100)
+            .map(|_| {
+                let (client, url) = (agent.clone(), app.url(path));
+                tokio::spawn(async move { client.get(url).send().await.map(|r| r.status()) })
+            })
+            .collect();
+        for request in requests {
+            let status = request.await.expect("task").expect("response");
+            assert_eq!(status, want, "{path}");
+        }
+    }
+}

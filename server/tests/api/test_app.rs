@@ -85,10 +85,12 @@ impl TestApp {
         }
     }
 
-    /// A browser-like client: keeps cookies, does not follow redirects.
+    /// A browser-like client: keeps cookies, does not follow redirects, and gives up after
+    /// 30 s so that a stuck request fails the test instead of stalling the run.
     pub fn client(&self) -> Client {
         Client::builder()
             .cookie_store(true)
+            .timeout(std::time::Duration::from_secs(30))
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("client")
