@@ -9,12 +9,14 @@
 //! - [`locale`]: the two UI languages and `Accept-Language` negotiation.
 //! - [`user`]: users, roles, departments, login names.
 //! - [`access`]: which role may open which area of the UI and which API permission.
+//! - [`calendar`]: working-time calendars (holidays, 调休) and business-time arithmetic.
 //! - [`login`]: the sign-in throttle (5 failures in 15 minutes lock an account for 15 minutes).
 //! - [`clock`]: the time source port.
 //! - [`store`]: the storage ports and their error type.
 #![warn(missing_docs)]
 
 pub mod access;
+pub mod calendar;
 pub mod clock;
 pub mod locale;
 pub mod login;
