@@ -12,13 +12,17 @@
 //! - [`calendar`]: working-time calendars (holidays, 调休) and business-time arithmetic.
 //! - [`login`]: the sign-in throttle (5 failures in 15 minutes lock an account for 15 minutes).
 //! - [`clock`]: the time source port.
+//! - [`customer`]: customer tiers.
+//! - [`ticket`]: tickets and the closed-loop state machine.
 //! - [`store`]: the storage ports and their error type.
 #![warn(missing_docs)]
 
 pub mod access;
 pub mod calendar;
 pub mod clock;
+pub mod customer;
 pub mod locale;
 pub mod login;
 pub mod store;
+pub mod ticket;
 pub mod user;
