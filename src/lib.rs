@@ -14,6 +14,7 @@
 //! - [`clock`]: the time source port.
 //! - [`customer`]: customer tiers.
 //! - [`ticket`]: tickets and the closed-loop state machine.
+//! - [`sla`]: SLA policies and the targets computed from a ticket's clock events.
 //! - [`store`]: the storage ports and their error type.
 #![warn(missing_docs)]
 
@@ -23,6 +24,7 @@ pub mod clock;
 pub mod customer;
 pub mod locale;
 pub mod login;
+pub mod sla;
 pub mod store;
 pub mod ticket;
 pub mod user;
