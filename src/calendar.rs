@@ -485,29 +485,52 @@ impl Calendar {
     }
 }
 
+/// Fixtures shared by the calendar and SLA tests.
 #[cfg(test)]
-mod tests {
+pub(crate) mod testing {
     use super::*;
-    use proptest::prelude::*;
 
     /// A local time in Asia/Shanghai as UTC.
-    fn sh(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
+    pub(crate) fn sh(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
         chrono_tz::Asia::Shanghai
             .with_ymd_and_hms(y, mo, d, h, mi, 0)
             .unwrap()
             .with_timezone(&Utc)
     }
 
-    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    /// A date.
+    pub(crate) fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
     }
 
-    fn office_hours() -> Vec<WorkInterval> {
+    /// The office day: 09:00–12:00 and 13:30–18:00.
+    pub(crate) fn office_hours() -> Vec<WorkInterval> {
         vec![
             WorkInterval::parse("09:00", "12:00").unwrap(),
             WorkInterval::parse("13:30", "18:00").unwrap(),
         ]
     }
+
+    /// Worked example 2: Mon 2026-11-30 a holiday, Sun 2026-11-29 a make-up working day.
+    pub(crate) fn office_with_holiday_monday_and_make_up_sunday() -> Calendar {
+        Calendar::office()
+            .with_override(date(2026, 11, 30), DayOverride::Holiday)
+            .unwrap()
+            .with_override(
+                date(2026, 11, 29),
+                DayOverride::Workday {
+                    intervals: office_hours(),
+                },
+            )
+            .unwrap()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::*;
+    use super::*;
+    use proptest::prelude::*;
 
     // Worked examples of issue 3 (office calendar Mon–Fri 09:00–12:00, 13:30–18:00).
 
@@ -527,16 +550,7 @@ mod tests {
 
     #[test]
     fn example_2_holiday_monday_and_make_up_sunday() {
-        let cal = Calendar::office()
-            .with_override(date(2026, 11, 30), DayOverride::Holiday)
-            .unwrap()
-            .with_override(
-                date(2026, 11, 29),
-                DayOverride::Workday {
-                    intervals: office_hours(),
-                },
-            )
-            .unwrap();
+        let cal = office_with_holiday_monday_and_make_up_sunday();
         let start = sh(2026, 11, 27, 16, 0);
         assert_eq!(
             cal.add_working_days(start, 1).unwrap(),

@@ -582,15 +582,8 @@ fn status(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::calendar::{DayOverride, WorkInterval};
-    use chrono::{Duration, NaiveDate, TimeZone};
-
-    fn sh(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
-        chrono_tz::Asia::Shanghai
-            .with_ymd_and_hms(y, mo, d, h, mi, 0)
-            .unwrap()
-            .with_timezone(&Utc)
-    }
+    use crate::calendar::testing::{office_with_holiday_monday_and_make_up_sunday, sh};
+    use chrono::Duration;
 
     fn facts(kind: TicketKind, complexity: Option<Complexity>, tier: Tier) -> TicketFacts {
         TicketFacts {
@@ -650,22 +643,7 @@ mod tests {
 
     #[test]
     fn worked_example_2_with_the_trace_naming_the_special_days() {
-        let office = Calendar::office()
-            .with_override(
-                NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
-                DayOverride::Holiday,
-            )
-            .unwrap()
-            .with_override(
-                NaiveDate::from_ymd_opt(2026, 11, 29).unwrap(),
-                DayOverride::Workday {
-                    intervals: vec![
-                        WorkInterval::parse("09:00", "12:00").unwrap(),
-                        WorkInterval::parse("13:30", "18:00").unwrap(),
-                    ],
-                },
-            )
-            .unwrap();
+        let office = office_with_holiday_monday_and_make_up_sunday();
         let cals = Calendars {
             office,
             ..Calendars::shipped()
