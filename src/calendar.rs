@@ -17,6 +17,8 @@
 //! Working intervals are half-open, `[start, end)`: 12:00 is not working time in an office
 //! whose morning ends at 12:00.
 
+pub mod spec;
+
 use std::collections::BTreeMap;
 use std::fmt;
 

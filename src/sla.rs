@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar::{Calendar, CalendarError, DateNote};
 use crate::customer::Tier;
+pub use crate::ticket::event::SlaAlert;
 use crate::ticket::{Complexity, Priority, TicketKind};
 
 /// The clocks a ticket runs.
@@ -485,6 +486,8 @@ pub fn compute(
                 }
             }
             ClockEvent::Replied => {
+                // An answer also tells the customer the request was handled.
+                stop(&mut runs[idx(SlaTarget::Acknowledge)], at);
                 stop(&mut runs[idx(SlaTarget::Resolve)], at);
                 runs[idx(SlaTarget::FollowUp)] = Some(Run::start(at));
             }
@@ -577,6 +580,71 @@ fn status(
         paused_seconds,
         trace,
     })
+}
+
+/// An SLA point the sweeper must raise now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DueAlert {
+    /// Which target.
+    pub target: SlaTarget,
+    /// Which point.
+    pub alert: SlaAlert,
+    /// The start of the clock run.
+    pub started_at: DateTime<Utc>,
+    /// When the point fell due.
+    pub due: DateTime<Utc>,
+}
+
+fn alert_points(s: &TargetStatus) -> impl Iterator<Item = (SlaAlert, DateTime<Utc>)> + '_ {
+    let live = s.stopped_at.is_none() && s.state != TargetState::Paused;
+    [
+        (SlaAlert::Warning, Some(s.warn_at)),
+        (SlaAlert::Overdue, Some(s.due_at)),
+        (SlaAlert::Breached, s.hard_due_at),
+    ]
+    .into_iter()
+    .filter(move |_| live)
+    .filter_map(|(a, at)| at.map(|at| (a, at)))
+}
+
+/// The points of running targets that are due at `now` and not raised yet, and the next
+/// moment a point falls due (the ticket's `next_sla_check_at`). Paused and stopped targets
+/// raise nothing: a pause moves the points, and the action that ends it recomputes them.
+pub fn sweep(
+    statuses: &[TargetStatus],
+    fired: &[(SlaTarget, SlaAlert, DateTime<Utc>)],
+    now: DateTime<Utc>,
+) -> (Vec<DueAlert>, Option<DateTime<Utc>>) {
+    let mut due = Vec::new();
+    let mut next: Option<DateTime<Utc>> = None;
+    for s in statuses {
+        for (alert, at) in alert_points(s) {
+            if fired.contains(&(s.target, alert, s.started_at)) {
+                continue;
+            }
+            if at <= now {
+                due.push(DueAlert {
+                    target: s.target,
+                    alert,
+                    started_at: s.started_at,
+                    due: at,
+                });
+            } else {
+                next = Some(next.map_or(at, |n| n.min(at)));
+            }
+        }
+    }
+    due.sort_by_key(|d| (d.due, d.alert));
+    (due, next)
+}
+
+/// The earliest due time among running targets (queues sort by it).
+pub fn nearest_due(statuses: &[TargetStatus]) -> Option<DateTime<Utc>> {
+    statuses
+        .iter()
+        .filter(|s| s.stopped_at.is_none())
+        .map(|s| s.due_at)
+        .min()
 }
 
 #[cfg(test)]

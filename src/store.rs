@@ -2,6 +2,8 @@
 //! backends (SQLite now; PostgreSQL is an addition behind the same traits). Every backend
 //! passes the same conformance suite.
 
+pub mod desk;
+
 use crate::login::LoginThrottle;
 use crate::user::{Department, DepartmentId, LoginName, User, UserId};
 use async_trait::async_trait;
@@ -105,6 +107,12 @@ pub enum AuditAction {
     AccountLocked,
     /// A sign-out.
     Logout,
+    /// A calendar was changed.
+    CalendarChanged,
+    /// The SLA policies were changed.
+    PoliciesChanged,
+    /// A historical ticket was imported.
+    TicketImported,
 }
 
 impl AuditAction {
@@ -115,15 +123,21 @@ impl AuditAction {
             AuditAction::LoginFailed => "login_failed",
             AuditAction::AccountLocked => "account_locked",
             AuditAction::Logout => "logout",
+            AuditAction::CalendarChanged => "calendar_changed",
+            AuditAction::PoliciesChanged => "policies_changed",
+            AuditAction::TicketImported => "ticket_imported",
         }
     }
 
     /// Every action.
-    pub const ALL: [AuditAction; 4] = [
+    pub const ALL: [AuditAction; 7] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::AccountLocked,
         AuditAction::Logout,
+        AuditAction::CalendarChanged,
+        AuditAction::PoliciesChanged,
+        AuditAction::TicketImported,
     ];
 
     /// The action for a stored code.

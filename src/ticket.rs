@@ -4,6 +4,7 @@
 //! agent on a call with the customer is acknowledged at once.
 
 pub mod action;
+pub mod event;
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;

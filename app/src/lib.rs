@@ -17,6 +17,8 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod auth;
 #[cfg(feature = "ssr")]
+pub mod desk;
+#[cfg(feature = "ssr")]
 pub mod state;
 
 /// Browser entry point: hydrates the server-rendered page.

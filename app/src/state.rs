@@ -9,6 +9,7 @@ use leptos::config::LeptosOptions;
 use leptos::prelude::use_context;
 use loopdesk::clock::Clock;
 use loopdesk::login::LoginThrottle;
+use loopdesk::store::desk::{CustomerStore, SlaConfigStore, TicketStore, WorkStore};
 use loopdesk::store::{
     AuditStore, DepartmentStore, HealthStore, LoginAttemptStore, PasswordHash, UserStore,
 };
@@ -29,6 +30,14 @@ pub struct Stores {
     pub audit: Arc<dyn AuditStore>,
     /// Database liveness.
     pub health: Arc<dyn HealthStore>,
+    /// Customers.
+    pub customers: Arc<dyn CustomerStore>,
+    /// Tickets and their event log.
+    pub tickets: Arc<dyn TicketStore>,
+    /// Calendars and SLA policies.
+    pub sla_config: Arc<dyn SlaConfigStore>,
+    /// Outbound tasks and notifications.
+    pub work: Arc<dyn WorkStore>,
 }
 
 /// Everything a request handler needs.

@@ -30,7 +30,11 @@ impl Backend {
                 departments: db.clone(),
                 login_attempts: db.clone(),
                 audit: db.clone(),
-                health: db,
+                health: db.clone(),
+                customers: db.clone(),
+                tickets: db.clone(),
+                sla_config: db.clone(),
+                work: db,
             },
             sessions,
         }

@@ -458,6 +458,56 @@ pub fn resolve_on_first_contact(
     Ok([replied, closed])
 }
 
+/// The codes of the actions `actor` may take on `ticket` now, in the order of
+/// [`Action::code`]'s listing. Each is checked with a sample of valid fields, so the UI
+/// offers exactly what the server would accept (field values aside).
+pub fn available(ticket: &Ticket, actor: &Actor) -> Vec<&'static str> {
+    let other_department = DepartmentId(uuid::Uuid::from_u128(u128::MAX));
+    let text = || "-".to_owned();
+    let samples = [
+        Action::Acknowledge,
+        Action::Dispatch {
+            department: other_department,
+            note: text(),
+        },
+        Action::Accept,
+        Action::Return { reason: text() },
+        Action::Transfer {
+            department: other_department,
+            reason: text(),
+        },
+        Action::Pause { reason: text() },
+        Action::Resume,
+        Action::Reply {
+            resolution: text(),
+            cause_category: text(),
+        },
+        Action::Revisit {
+            outcome: RevisitOutcome::Satisfied,
+            rating: None,
+            note: text(),
+        },
+        Action::CustomerConfirm {
+            satisfied: true,
+            rating: 5,
+            comment: text(),
+        },
+        Action::Close { note: text() },
+        Action::Escalate { reason: text() },
+        Action::Reassign { agent: actor.user },
+        Action::Comment {
+            text: text(),
+            visibility: Visibility::Internal,
+        },
+        Action::Cancel { reason: text() },
+    ];
+    samples
+        .into_iter()
+        .filter(|a| apply(ticket, actor, a.clone()).is_ok())
+        .map(|a| a.code())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -500,6 +550,28 @@ mod tests {
             t.department = dept(BILLING);
         }
         t
+    }
+
+    #[test]
+    fn available_actions_follow_the_guards() {
+        let agent = actor(Role::Agent, CENTER);
+        let t = ticket(TicketKind::Complaint, Acknowledged);
+        assert_eq!(
+            available(&t, &agent),
+            vec!["dispatch", "reply", "escalate", "comment"]
+        );
+        let handler = actor(Role::Agent, BILLING);
+        let d = ticket(TicketKind::Complaint, Dispatched);
+        assert_eq!(
+            available(&d, &handler),
+            vec!["accept", "return", "escalate", "comment"]
+        );
+        assert_eq!(available(&d, &agent), vec!["escalate", "comment"]);
+        let sup = actor(Role::Supervisor, CENTER);
+        assert!(available(&d, &sup).contains(&"cancel"));
+        assert!(available(&d, &sup).contains(&"reassign"));
+        let closed = ticket(TicketKind::Complaint, Closed);
+        assert!(available(&closed, &sup).is_empty());
     }
 
     /// One sample of every action, with valid fields.

@@ -1,0 +1,1050 @@
+//! Service-desk use cases (SSR only): register, act on, import and read tickets; compute
+//! and store their SLA state; the SLA sweeper's `run_once`; recomputing open tickets after a
+//! calendar or policy change; and the SLA what-if preview. Server functions and REST
+//! handlers are thin wrappers around these. The rules themselves live in the domain crate
+//! (`loopdesk::ticket`, `loopdesk::sla`); this module loads, decides with them, and writes
+//! the outcome in one version-checked store call.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+use loopdesk::calendar::spec::{CalendarSpec, SpecError};
+use loopdesk::calendar::CalendarError;
+use loopdesk::customer::{Customer, CustomerError, CustomerId, Tier};
+use loopdesk::sla::{self, Calendars, ClockEvent, Policy, TargetStatus, TicketFacts};
+use loopdesk::store::desk::{
+    NewTicket, Notification, NotificationKind, OutboundReason, OutboundTask, SlaSnapshot,
+    StoredCalendar, TicketDetails, TicketRecord, TicketWrite, CALENDAR_CODES,
+};
+use loopdesk::store::{AuditAction, AuditEntry, StoreError};
+use loopdesk::ticket::action::{self, Action, Actor, TransitionError};
+use loopdesk::ticket::event::{clock_events, fired_alerts, EventKind, NewEvent, TicketEvent};
+use loopdesk::ticket::{
+    Channel, Complexity, Priority, Registration, RegistrationError, Ticket, TicketId, TicketKind,
+    TicketState,
+};
+use loopdesk::user::{Role, User};
+use uuid::Uuid;
+
+use crate::state::Stores;
+
+/// Longest accepted subject.
+pub const MAX_SUBJECT: usize = 200;
+/// Longest accepted free text (description, reasons, replies, comments).
+pub const MAX_TEXT: usize = 10_000;
+/// Longest accepted category.
+pub const MAX_CATEGORY: usize = 100;
+
+/// What is wrong with an input field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Invalid {
+    /// Required and missing or blank.
+    Required,
+    /// Longer than allowed.
+    TooLong {
+        /// Maximum characters.
+        max: usize,
+    },
+    /// Refers to something that does not exist (customer, department, agent).
+    Unknown,
+    /// A time that is in the future or out of order.
+    BadTime,
+    /// A calendar field.
+    Calendar(String),
+    /// A customer field.
+    Customer(CustomerError),
+    /// Registration rule.
+    Registration(RegistrationError),
+    /// Already used by another record (a phone number).
+    Taken,
+    /// A percentage outside 1–100.
+    Percent,
+}
+
+/// The one error type of the desk use cases.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeskError {
+    /// The actor may not do this.
+    Forbidden,
+    /// No such ticket, calendar or customer.
+    NotFound,
+    /// The ticket changed since the caller read it.
+    Conflict {
+        /// The stored version now.
+        current_version: u64,
+    },
+    /// The closed loop refused the action.
+    Refused(TransitionError),
+    /// A field is invalid.
+    Invalid {
+        /// The field (JSON name or path).
+        field: String,
+        /// What is wrong.
+        problem: Invalid,
+    },
+    /// A failure logged on the server.
+    Internal,
+}
+
+impl DeskError {
+    fn invalid(field: impl Into<String>, problem: Invalid) -> DeskError {
+        DeskError::Invalid {
+            field: field.into(),
+            problem,
+        }
+    }
+}
+
+impl From<StoreError> for DeskError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => DeskError::NotFound,
+            other => {
+                tracing::error!(error = ?other, "store failure in a desk use case");
+                DeskError::Internal
+            }
+        }
+    }
+}
+
+fn internal(e: impl std::fmt::Debug) -> DeskError {
+    tracing::error!(error = ?e, "desk failure");
+    DeskError::Internal
+}
+
+fn text(field: &str, value: &str, max: usize, required: bool) -> Result<(), DeskError> {
+    if required && value.trim().is_empty() {
+        return Err(DeskError::invalid(field, Invalid::Required));
+    }
+    if value.chars().count() > max {
+        return Err(DeskError::invalid(field, Invalid::TooLong { max }));
+    }
+    Ok(())
+}
+
+/// The actor for a staff user; customers and admins do not work tickets here.
+pub fn staff_actor(user: &User) -> Result<Actor, DeskError> {
+    match user.role {
+        Role::Agent | Role::Supervisor => Ok(Actor {
+            user: user.id,
+            role: user.role,
+            department: user.department_id,
+        }),
+        Role::Customer | Role::Admin => Err(DeskError::Forbidden),
+    }
+}
+
+// ------------------------------------------------------------------ SLA configuration
+
+/// Policies and calendars as stored (shipped defaults where nothing is stored).
+#[derive(Debug, Clone)]
+pub struct SlaConfig {
+    /// Policies in order.
+    pub policies: Vec<Policy>,
+    /// The `24x7` and `office` calendars.
+    pub calendars: Calendars,
+}
+
+/// Loads the SLA configuration.
+pub async fn load_sla_config(stores: &Stores) -> Result<SlaConfig, DeskError> {
+    let mut policies = stores.sla_config.policies().await?;
+    if policies.is_empty() {
+        policies = sla::seed_policies();
+    }
+    let mut calendars = Calendars::shipped();
+    for stored in stores.sla_config.calendars().await? {
+        let cal = stored.spec.build().map_err(internal)?;
+        match stored.code.as_str() {
+            "24x7" => calendars.all_hours = cal,
+            "office" => calendars.office = cal,
+            _ => {}
+        }
+    }
+    Ok(SlaConfig {
+        policies,
+        calendars,
+    })
+}
+
+fn facts(t: &Ticket) -> TicketFacts {
+    TicketFacts {
+        kind: t.kind,
+        complexity: t.complexity,
+        tier: t.tier,
+        priority: t.priority,
+    }
+}
+
+/// The SLA state of a ticket from its whole history.
+pub fn snapshot(
+    cfg: &SlaConfig,
+    ticket: &Ticket,
+    clock: &[(DateTime<Utc>, ClockEvent)],
+    fired: &[(sla::SlaTarget, sla::SlaAlert, DateTime<Utc>)],
+    now: DateTime<Utc>,
+) -> Result<SlaSnapshot, DeskError> {
+    let targets = sla::compute(&cfg.policies, &cfg.calendars, &facts(ticket), clock, now)
+        .map_err(internal)?;
+    let (_, next) = sla::sweep(&targets, fired, now);
+    let running = || {
+        targets
+            .iter()
+            .filter(|s| s.stopped_at.is_none() && s.state != sla::TargetState::Paused)
+    };
+    Ok(SlaSnapshot {
+        next_check_at: if ticket.state.is_open() { next } else { None },
+        nearest_due_at: sla::nearest_due(&targets),
+        risk_at: running().map(|s| s.warn_at).min(),
+        targets,
+    })
+}
+
+fn history(
+    stored: &[TicketEvent],
+    new: &[NewEvent],
+) -> (
+    Vec<(DateTime<Utc>, ClockEvent)>,
+    Vec<(sla::SlaTarget, sla::SlaAlert, DateTime<Utc>)>,
+) {
+    let mut clock = clock_events(stored);
+    let mut fired = fired_alerts(stored);
+    for e in new {
+        if let Some(c) = e.kind.clock_event() {
+            clock.push((e.at, c));
+        }
+        if let EventKind::Sla {
+            alert,
+            target,
+            started_at,
+        } = e.kind
+        {
+            fired.push((target, alert, started_at));
+        }
+    }
+    (clock, fired)
+}
+
+/// The local date of an instant on the office calendar, `YYYYMMDD` (ticket numbers).
+fn local_day(cfg: &SlaConfig, at: DateTime<Utc>) -> String {
+    at.with_timezone(&cfg.calendars.office.tz())
+        .format("%Y%m%d")
+        .to_string()
+}
+
+// ------------------------------------------------------------------ register
+
+/// Resolved on the first contact (inquiries and queries on the call).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FirstContact {
+    /// The answer.
+    pub resolution: String,
+    /// Cause category.
+    pub cause_category: String,
+}
+
+/// What registering a ticket needs.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RegisterInput {
+    /// Kind.
+    pub kind: TicketKind,
+    /// Channel.
+    pub channel: Channel,
+    /// Priority.
+    #[serde(default = "normal")]
+    pub priority: Priority,
+    /// Complexity (complaints).
+    #[serde(default)]
+    pub complexity: Option<Complexity>,
+    /// Customer.
+    pub customer: Uuid,
+    /// One-line summary.
+    pub subject: String,
+    /// What the customer said.
+    #[serde(default)]
+    pub description: String,
+    /// Business category.
+    #[serde(default)]
+    pub category: String,
+    /// Registered on a call with the customer (acknowledged at once).
+    #[serde(default)]
+    pub on_call: bool,
+    /// Answer and archive at once (inquiries and queries).
+    #[serde(default)]
+    pub first_contact: Option<FirstContact>,
+}
+
+fn normal() -> Priority {
+    Priority::Normal
+}
+
+fn check_details(subject: &str, description: &str, category: &str) -> Result<(), DeskError> {
+    text("subject", subject, MAX_SUBJECT, true)?;
+    text("description", description, MAX_TEXT, false)?;
+    text("category", category, MAX_CATEGORY, false)
+}
+
+async fn customer_of(stores: &Stores, id: Uuid) -> Result<Customer, DeskError> {
+    match stores.customers.get_customer(CustomerId(id)).await {
+        Err(StoreError::NotFound) => Err(DeskError::invalid("customer", Invalid::Unknown)),
+        other => Ok(other?),
+    }
+}
+
+/// Registers a ticket for a customer; returns its id.
+pub async fn register(
+    stores: &Stores,
+    now: DateTime<Utc>,
+    user: &User,
+    input: RegisterInput,
+) -> Result<TicketId, DeskError> {
+    let actor = staff_actor(user)?;
+    let department = actor.department.ok_or(DeskError::Forbidden)?;
+    check_details(&input.subject, &input.description, &input.category)?;
+    let customer = customer_of(stores, input.customer).await?;
+    let ticket = Ticket::register(Registration {
+        id: TicketId(Uuid::new_v4()),
+        kind: input.kind,
+        channel: input.channel,
+        customer: customer.id,
+        tier: customer.tier,
+        priority: input.priority,
+        complexity: input.complexity,
+        department,
+        registered_by: Some(user.id),
+        on_call: input.on_call,
+    })
+    .map_err(|e| DeskError::invalid("complexity", Invalid::Registration(e)))?;
+    let mut events = vec![NewEvent {
+        at: now,
+        actor: Some(user.id),
+        kind: EventKind::Registered {
+            on_call: input.on_call,
+        },
+        from: None,
+        to: ticket.state,
+    }];
+    let mut ticket = ticket;
+    if let Some(fc) = input.first_contact {
+        text("resolution", &fc.resolution, MAX_TEXT, true)?;
+        text("cause_category", &fc.cause_category, MAX_CATEGORY, true)?;
+        let steps =
+            action::resolve_on_first_contact(&ticket, &actor, fc.resolution, fc.cause_category)
+                .map_err(DeskError::Refused)?;
+        for step in steps {
+            events.push(NewEvent {
+                at: now,
+                actor: Some(user.id),
+                kind: EventKind::Action(step.action),
+                from: Some(step.from),
+                to: step.ticket.state,
+            });
+            ticket = step.ticket;
+        }
+        // Registration is version 1 whatever happened on the call.
+        ticket.version = 1;
+    }
+    let cfg = load_sla_config(stores).await?;
+    let (clock, fired) = history(&[], &events);
+    let sla = snapshot(&cfg, &ticket, &clock, &fired, now)?;
+    let id = ticket.id;
+    stores
+        .tickets
+        .create_ticket(NewTicket {
+            day: local_day(&cfg, now),
+            ticket,
+            details: TicketDetails {
+                subject: input.subject.trim().to_owned(),
+                description: input.description.trim().to_owned(),
+                category: input.category.trim().to_owned(),
+            },
+            registered_at: now,
+            registered_by: Some(user.id),
+            events,
+            sla,
+        })
+        .await?;
+    Ok(id)
+}
+
+// ------------------------------------------------------------------ import
+
+/// A historical ticket with its original times (`POST /api/v1/tickets/import`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ImportInput {
+    /// Kind.
+    pub kind: TicketKind,
+    /// Channel.
+    pub channel: Channel,
+    /// Priority.
+    #[serde(default = "normal")]
+    pub priority: Priority,
+    /// Complexity (complaints).
+    #[serde(default)]
+    pub complexity: Option<Complexity>,
+    /// Customer.
+    pub customer: Uuid,
+    /// Summary.
+    pub subject: String,
+    /// Description.
+    #[serde(default)]
+    pub description: String,
+    /// Category.
+    #[serde(default)]
+    pub category: String,
+    /// Original registration time.
+    pub registered_at: DateTime<Utc>,
+    /// Original acknowledgement time, if it was acknowledged.
+    #[serde(default)]
+    pub acknowledged_at: Option<DateTime<Utc>>,
+}
+
+/// Imports a historical ticket (administrators); its clocks run from the original times.
+pub async fn import(
+    stores: &Stores,
+    now: DateTime<Utc>,
+    user: &User,
+    input: ImportInput,
+) -> Result<(TicketId, String), DeskError> {
+    if user.role != Role::Admin {
+        return Err(DeskError::Forbidden);
+    }
+    let department = user.department_id.ok_or(DeskError::Forbidden)?;
+    check_details(&input.subject, &input.description, &input.category)?;
+    if input.registered_at > now {
+        return Err(DeskError::invalid("registered_at", Invalid::BadTime));
+    }
+    if let Some(a) = input.acknowledged_at {
+        if a < input.registered_at || a > now {
+            return Err(DeskError::invalid("acknowledged_at", Invalid::BadTime));
+        }
+    }
+    let customer = customer_of(stores, input.customer).await?;
+    let mut ticket = Ticket::register(Registration {
+        id: TicketId(Uuid::new_v4()),
+        kind: input.kind,
+        channel: input.channel,
+        customer: customer.id,
+        tier: customer.tier,
+        priority: input.priority,
+        complexity: input.complexity,
+        department,
+        registered_by: None,
+        on_call: false,
+    })
+    .map_err(|e| DeskError::invalid("complexity", Invalid::Registration(e)))?;
+    let mut events = vec![NewEvent {
+        at: input.registered_at,
+        actor: None,
+        kind: EventKind::Registered { on_call: false },
+        from: None,
+        to: TicketState::New,
+    }];
+    if let Some(at) = input.acknowledged_at {
+        ticket.state = TicketState::Acknowledged;
+        events.push(NewEvent {
+            at,
+            actor: None,
+            kind: EventKind::Action(Action::Acknowledge),
+            from: Some(TicketState::New),
+            to: TicketState::Acknowledged,
+        });
+    }
+    let cfg = load_sla_config(stores).await?;
+    let (clock, fired) = history(&[], &events);
+    let sla = snapshot(&cfg, &ticket, &clock, &fired, now)?;
+    let id = ticket.id;
+    let number = stores
+        .tickets
+        .create_ticket(NewTicket {
+            day: local_day(&cfg, input.registered_at),
+            ticket,
+            details: TicketDetails {
+                subject: input.subject.trim().to_owned(),
+                description: input.description.trim().to_owned(),
+                category: input.category.trim().to_owned(),
+            },
+            registered_at: input.registered_at,
+            registered_by: None,
+            events,
+            sla,
+        })
+        .await?;
+    stores
+        .audit
+        .append(AuditEntry {
+            at: now,
+            actor: Some(user.id),
+            action: AuditAction::TicketImported,
+            subject: number.clone(),
+            detail: format!("registered_at={}", input.registered_at.to_rfc3339()),
+            transaction_id: None,
+        })
+        .await?;
+    Ok((id, number))
+}
+
+// ------------------------------------------------------------------ act
+
+async fn check_references(stores: &Stores, action: &Action) -> Result<(), DeskError> {
+    let long = |field: &str, v: &str| text(field, v, MAX_TEXT, false);
+    match action {
+        Action::Dispatch { department, note } => {
+            long("note", note)?;
+            match stores.departments.get_department(*department).await {
+                Err(StoreError::NotFound) => {
+                    return Err(DeskError::invalid("department", Invalid::Unknown))
+                }
+                other => {
+                    other?;
+                }
+            }
+        }
+        Action::Transfer { department, reason } => {
+            long("reason", reason)?;
+            match stores.departments.get_department(*department).await {
+                Err(StoreError::NotFound) => {
+                    return Err(DeskError::invalid("department", Invalid::Unknown))
+                }
+                other => {
+                    other?;
+                }
+            }
+        }
+        Action::Reassign { agent } => match stores.users.get_user(*agent).await {
+            Ok(u) if matches!(u.role, Role::Agent | Role::Supervisor) && !u.disabled => {}
+            Ok(_) | Err(StoreError::NotFound) => {
+                return Err(DeskError::invalid("agent", Invalid::Unknown))
+            }
+            Err(e) => return Err(e.into()),
+        },
+        Action::Return { reason }
+        | Action::Pause { reason }
+        | Action::Escalate { reason }
+        | Action::Cancel { reason } => long("reason", reason)?,
+        Action::Reply {
+            resolution,
+            cause_category,
+        } => {
+            long("resolution", resolution)?;
+            text("cause_category", cause_category, MAX_CATEGORY, false)?;
+        }
+        Action::Revisit { note, .. } | Action::Close { note } => long("note", note)?,
+        Action::CustomerConfirm { comment, .. } => long("comment", comment)?,
+        Action::Comment { text: body, .. } => long("text", body)?,
+        Action::Acknowledge | Action::Accept | Action::Resume => {}
+    }
+    Ok(())
+}
+
+/// Takes an action on a ticket the caller last saw at `expected_version`.
+pub async fn act(
+    stores: &Stores,
+    now: DateTime<Utc>,
+    user: &User,
+    id: TicketId,
+    expected_version: u64,
+    action: Action,
+) -> Result<(), DeskError> {
+    let actor = match user.role {
+        Role::Customer => Actor {
+            user: user.id,
+            role: Role::Customer,
+            department: None,
+        },
+        _ => staff_actor(user)?,
+    };
+    let record = stores.tickets.get_ticket(id).await?;
+    if user.role == Role::Customer {
+        // Customers reach only their own tickets (the portal links users to customers
+        // later); until then they reach none.
+        return Err(DeskError::NotFound);
+    }
+    if record.ticket.version != expected_version {
+        return Err(DeskError::Conflict {
+            current_version: record.ticket.version,
+        });
+    }
+    check_references(stores, &action).await?;
+    let transition = action::apply(&record.ticket, &actor, action).map_err(DeskError::Refused)?;
+    let new_event = NewEvent {
+        at: now,
+        actor: Some(user.id),
+        kind: EventKind::Action(transition.action),
+        from: Some(transition.from),
+        to: transition.ticket.state,
+    };
+    let mut notifications = Vec::new();
+    if transition.ticket.escalation_level > record.ticket.escalation_level {
+        notifications.push(Notification {
+            id: Uuid::new_v4(),
+            role: Role::Supervisor,
+            kind: NotificationKind::Escalated,
+            ticket: id,
+            at: now,
+        });
+    }
+    let stored = stores.tickets.ticket_events(id).await?;
+    let new_events = vec![new_event];
+    let cfg = load_sla_config(stores).await?;
+    let (clock, fired) = history(&stored, &new_events);
+    let sla = snapshot(&cfg, &transition.ticket, &clock, &fired, now)?;
+    write(
+        stores,
+        expected_version,
+        TicketWrite {
+            ticket: transition.ticket,
+            events: new_events,
+            sla,
+            outbound: Vec::new(),
+            notifications,
+            at: now,
+        },
+    )
+    .await
+}
+
+async fn write(stores: &Stores, expected: u64, w: TicketWrite) -> Result<(), DeskError> {
+    let id = w.ticket.id;
+    match stores.tickets.write_ticket(expected, w).await {
+        Err(StoreError::Conflict { what: "version" }) => {
+            let current = stores.tickets.get_ticket(id).await?;
+            Err(DeskError::Conflict {
+                current_version: current.ticket.version,
+            })
+        }
+        other => Ok(other?),
+    }
+}
+
+// ------------------------------------------------------------------ read
+
+/// A ticket with its events, customer, and what the viewer may do now.
+#[derive(Debug, Clone)]
+pub struct TicketDetail {
+    /// The stored ticket.
+    pub record: TicketRecord,
+    /// Its events in order.
+    pub events: Vec<TicketEvent>,
+    /// Whether the event chain verifies.
+    pub chain_intact: bool,
+    /// The customer.
+    pub customer: Customer,
+    /// The SLA targets recomputed at `now` (states move with time).
+    pub sla: Vec<TargetStatus>,
+    /// Action codes the viewer may take.
+    pub allowed: Vec<&'static str>,
+}
+
+/// Reads a ticket for a staff member.
+pub async fn detail(
+    stores: &Stores,
+    now: DateTime<Utc>,
+    user: &User,
+    id: TicketId,
+) -> Result<TicketDetail, DeskError> {
+    if !user.role.is_staff() {
+        return Err(DeskError::NotFound);
+    }
+    let record = stores.tickets.get_ticket(id).await?;
+    let events = stores.tickets.ticket_events(id).await?;
+    let customer = stores
+        .customers
+        .get_customer(record.ticket.customer)
+        .await?;
+    let cfg = load_sla_config(stores).await?;
+    let (clock, _) = history(&events, &[]);
+    let sla = sla::compute(
+        &cfg.policies,
+        &cfg.calendars,
+        &facts(&record.ticket),
+        &clock,
+        now,
+    )
+    .map_err(internal)?;
+    let allowed = match staff_actor(user) {
+        Ok(actor) => action::available(&record.ticket, &actor),
+        Err(_) => Vec::new(),
+    };
+    let chain_intact = loopdesk::ticket::event::verify_chain(&events).is_ok();
+    Ok(TicketDetail {
+        record,
+        events,
+        chain_intact,
+        customer,
+        sla,
+        allowed,
+    })
+}
+
+// ------------------------------------------------------------------ sweeper
+
+/// What one sweeper pass did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct SweepOutcome {
+    /// Tickets looked at.
+    pub tickets: usize,
+    /// `sla_warning` events raised.
+    pub warnings: usize,
+    /// `sla_overdue` events raised (each with an outbound task).
+    pub overdue: usize,
+    /// `sla_breached` events raised (each escalating and notifying supervisors).
+    pub breached: usize,
+    /// Tickets skipped because an action changed them meanwhile (picked up next pass).
+    pub conflicts: usize,
+}
+
+/// One sweeper pass at `now`: claims tickets whose next SLA check is due, in batches,
+/// raises each due point exactly once (the event log is the record of what was raised, so
+/// a restart or a repeated pass raises nothing twice), and stores the next check.
+pub async fn run_once(
+    stores: &Stores,
+    now: DateTime<Utc>,
+    batch: u32,
+) -> Result<SweepOutcome, DeskError> {
+    let cfg = load_sla_config(stores).await?;
+    let mut out = SweepOutcome::default();
+    let mut seen = HashSet::new();
+    loop {
+        let ids = stores.tickets.due_for_sla_check(now, batch).await?;
+        let fresh: Vec<TicketId> = ids.iter().copied().filter(|i| seen.insert(*i)).collect();
+        if fresh.is_empty() {
+            break;
+        }
+        for id in fresh {
+            out.tickets += 1;
+            match sweep_ticket(stores, &cfg, id, now, &mut out).await {
+                Ok(()) => {}
+                Err(DeskError::Conflict { .. }) => out.conflicts += 1,
+                Err(e) => return Err(e),
+            }
+        }
+        if ids.len() < batch as usize {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+async fn sweep_ticket(
+    stores: &Stores,
+    cfg: &SlaConfig,
+    id: TicketId,
+    now: DateTime<Utc>,
+    out: &mut SweepOutcome,
+) -> Result<(), DeskError> {
+    let record = stores.tickets.get_ticket(id).await?;
+    let stored = stores.tickets.ticket_events(id).await?;
+    let (clock, fired) = history(&stored, &[]);
+    let targets = sla::compute(
+        &cfg.policies,
+        &cfg.calendars,
+        &facts(&record.ticket),
+        &clock,
+        now,
+    )
+    .map_err(internal)?;
+    let (due, _) = sla::sweep(&targets, &fired, now);
+    let version = record.ticket.version;
+    if due.is_empty() || !record.ticket.state.is_open() {
+        let sla = snapshot(cfg, &record.ticket, &clock, &fired, now)?;
+        return match stores.tickets.store_sla(id, version, sla).await {
+            Err(StoreError::Conflict { .. }) => Err(DeskError::Conflict {
+                current_version: version,
+            }),
+            other => Ok(other?),
+        };
+    }
+    let mut ticket = record.ticket.clone();
+    let mut events = Vec::new();
+    let mut outbound = Vec::new();
+    let mut notifications = Vec::new();
+    let (mut warnings, mut overdue, mut breached) = (0, 0, 0);
+    for d in due {
+        match d.alert {
+            sla::SlaAlert::Warning => warnings += 1,
+            sla::SlaAlert::Overdue => {
+                overdue += 1;
+                outbound.push(OutboundTask {
+                    id: Uuid::new_v4(),
+                    ticket: id,
+                    customer: ticket.customer,
+                    reason: OutboundReason::SlaOverdue,
+                    department: ticket.department,
+                    created_at: now,
+                    done_at: None,
+                });
+            }
+            sla::SlaAlert::Breached => {
+                breached += 1;
+                ticket.escalation_level += 1;
+                notifications.push(Notification {
+                    id: Uuid::new_v4(),
+                    role: Role::Supervisor,
+                    kind: NotificationKind::SlaBreached,
+                    ticket: id,
+                    at: now,
+                });
+            }
+        }
+        events.push(NewEvent {
+            at: now,
+            actor: None,
+            kind: EventKind::Sla {
+                alert: d.alert,
+                target: d.target,
+                started_at: d.started_at,
+            },
+            from: Some(ticket.state),
+            to: ticket.state,
+        });
+    }
+    ticket.version += 1;
+    let (clock, fired) = history(&stored, &events);
+    let sla = snapshot(cfg, &ticket, &clock, &fired, now)?;
+    write(
+        stores,
+        version,
+        TicketWrite {
+            ticket,
+            events,
+            sla,
+            outbound,
+            notifications,
+            at: now,
+        },
+    )
+    .await?;
+    out.warnings += warnings;
+    out.overdue += overdue;
+    out.breached += breached;
+    Ok(())
+}
+
+/// Recomputes the stored SLA state of every open ticket (after a calendar or policy
+/// change). Returns how many were updated.
+pub async fn recompute_open(stores: &Stores, now: DateTime<Utc>) -> Result<usize, DeskError> {
+    let cfg = load_sla_config(stores).await?;
+    let mut n = 0;
+    for id in stores.tickets.open_ticket_ids().await? {
+        // An action between the read and the write recomputed it already.
+        let record = stores.tickets.get_ticket(id).await?;
+        let events = stores.tickets.ticket_events(id).await?;
+        let (clock, fired) = history(&events, &[]);
+        let sla = snapshot(&cfg, &record.ticket, &clock, &fired, now)?;
+        match stores
+            .tickets
+            .store_sla(id, record.ticket.version, sla)
+            .await
+        {
+            Ok(()) => n += 1,
+            Err(StoreError::Conflict { .. }) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(n)
+}
+
+// ------------------------------------------------------------------ calendars and policies
+
+/// Stores a calendar after validation, recomputes open tickets and audits the change.
+pub async fn put_calendar(
+    stores: &Stores,
+    now: DateTime<Utc>,
+    user: &User,
+    code: &str,
+    spec: CalendarSpec,
+) -> Result<usize, DeskError> {
+    if user.role != Role::Admin {
+        return Err(DeskError::Forbidden);
+    }
+    if !CALENDAR_CODES.contains(&code) {
+        return Err(DeskError::NotFound);
+    }
+    let cal = spec.build().map_err(|SpecError { field, problem }| {
+        DeskError::invalid(field, Invalid::Calendar(problem.to_string()))
+    })?;
+    if let Err(e @ CalendarError::NoWorkingTime) = cal.add_business_seconds(now, 60) {
+        return Err(DeskError::invalid(
+            "weekly",
+            Invalid::Calendar(e.to_string()),
+        ));
+    }
+    // Store the normalised form (sorted intervals and dates).
+    let spec = CalendarSpec::of(&cal);
+    stores
+        .sla_config
+        .put_calendar(StoredCalendar {
+            code: code.to_owned(),
+            spec,
+            updated_at: now,
+        })
+        .await?;
+    audit(stores, now, user, AuditAction::CalendarChanged, code).await?;
+    recompute_open(stores, now).await
+}
+
+/// The stored calendars in exchange form (shipped ones where nothing is stored).
+pub async fn calendars(stores: &Stores) -> Result<Vec<(String, CalendarSpec)>, DeskError> {
+    let cfg = load_sla_config(stores).await?;
+    Ok(vec![
+        ("24x7".into(), CalendarSpec::of(&cfg.calendars.all_hours)),
+        ("office".into(), CalendarSpec::of(&cfg.calendars.office)),
+    ])
+}
+
+/// Replaces the SLA policies, recomputes open tickets and audits the change.
+pub async fn put_policies(
+    stores: &Stores,
+    now: DateTime<Utc>,
+    user: &User,
+    policies: Vec<Policy>,
+) -> Result<usize, DeskError> {
+    if user.role != Role::Admin {
+        return Err(DeskError::Forbidden);
+    }
+    for (i, p) in policies.iter().enumerate() {
+        text(&format!("[{i}].name"), &p.name, MAX_CATEGORY, true)?;
+        if p.warn_percent == 0 || p.warn_percent > 100 {
+            return Err(DeskError::invalid(
+                format!("[{i}].warn_percent"),
+                Invalid::Percent,
+            ));
+        }
+    }
+    if policies.is_empty() {
+        return Err(DeskError::invalid("policies", Invalid::Required));
+    }
+    stores.sla_config.put_policies(&policies, now).await?;
+    audit(stores, now, user, AuditAction::PoliciesChanged, "sla").await?;
+    recompute_open(stores, now).await
+}
+
+async fn audit(
+    stores: &Stores,
+    now: DateTime<Utc>,
+    user: &User,
+    action: AuditAction,
+    subject: &str,
+) -> Result<(), DeskError> {
+    stores
+        .audit
+        .append(AuditEntry {
+            at: now,
+            actor: Some(user.id),
+            action,
+            subject: subject.to_owned(),
+            detail: String::new(),
+            transaction_id: None,
+        })
+        .await?;
+    Ok(())
+}
+
+// ------------------------------------------------------------------ preview
+
+/// A pause in a preview.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PausePreview {
+    /// Start.
+    pub from: DateTime<Utc>,
+    /// End.
+    pub to: DateTime<Utc>,
+}
+
+/// `POST /api/v1/sla/preview`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PreviewInput {
+    /// Kind.
+    pub kind: TicketKind,
+    /// Complexity (complaints).
+    #[serde(default)]
+    pub complexity: Option<Complexity>,
+    /// Tier.
+    #[serde(default)]
+    pub tier: Option<Tier>,
+    /// Priority.
+    #[serde(default)]
+    pub priority: Option<Priority>,
+    /// When the clocks start.
+    pub start: DateTime<Utc>,
+    /// Pauses of the resolve clock.
+    #[serde(default)]
+    pub pauses: Vec<PausePreview>,
+}
+
+/// What-if due times for every target started at `start`, with the stored policies and
+/// calendars.
+pub async fn preview(
+    stores: &Stores,
+    input: &PreviewInput,
+) -> Result<Vec<TargetStatus>, DeskError> {
+    if input.kind == TicketKind::Complaint && input.complexity.is_none() {
+        return Err(DeskError::invalid(
+            "complexity",
+            Invalid::Registration(RegistrationError::ComplexityRequired),
+        ));
+    }
+    let mut last = input.start;
+    for (i, p) in input.pauses.iter().enumerate() {
+        if p.from < last || p.to <= p.from {
+            return Err(DeskError::invalid(format!("pauses[{i}]"), Invalid::BadTime));
+        }
+        last = p.to;
+    }
+    let cfg = load_sla_config(stores).await?;
+    let f = TicketFacts {
+        kind: input.kind,
+        complexity: input.complexity,
+        tier: input.tier.unwrap_or(Tier::Normal),
+        priority: input.priority.unwrap_or(Priority::Normal),
+    };
+    let start = input.start;
+    let mut main = vec![(start, ClockEvent::Registered { on_call: false })];
+    for p in &input.pauses {
+        main.push((p.from, ClockEvent::Paused));
+        main.push((p.to, ClockEvent::Resumed));
+    }
+    let registered = (start, ClockEvent::Registered { on_call: false });
+    let runs = [
+        main,
+        vec![registered, (start, ClockEvent::Dispatched)],
+        vec![registered, (start, ClockEvent::Replied)],
+    ];
+    let mut out: Vec<TargetStatus> = Vec::new();
+    for (run, wanted) in runs.iter().zip([
+        &[sla::SlaTarget::Acknowledge, sla::SlaTarget::Resolve][..],
+        &[sla::SlaTarget::DispatchAcceptance][..],
+        &[sla::SlaTarget::FollowUp][..],
+    ]) {
+        let all = sla::compute(&cfg.policies, &cfg.calendars, &f, run, last).map_err(internal)?;
+        out.extend(all.into_iter().filter(|s| wanted.contains(&s.target)));
+    }
+    out.sort_by_key(|s| s.target as u8);
+    Ok(out)
+}
+
+/// Validates and creates a customer (agents register callers who are not on file yet).
+pub async fn create_customer(
+    stores: &Stores,
+    now: DateTime<Utc>,
+    user: &User,
+    name: &str,
+    phones: &[String],
+    tier: Tier,
+) -> Result<Customer, DeskError> {
+    staff_actor(user)?;
+    let c = Customer::new(CustomerId(Uuid::new_v4()), name, phones, tier).map_err(|e| {
+        let field = match e {
+            CustomerError::NameRequired => "name",
+            _ => "phones",
+        };
+        DeskError::invalid(field, Invalid::Customer(e))
+    })?;
+    match stores.customers.create_customer(&c, now).await {
+        Err(StoreError::Conflict { .. }) => Err(DeskError::invalid("phones", Invalid::Taken)),
+        other => {
+            other?;
+            Ok(c)
+        }
+    }
+}

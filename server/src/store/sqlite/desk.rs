@@ -1,0 +1,757 @@
+//! SQLite implementation of the service-desk ports: customers, tickets with their
+//! hash-chained event log, calendars, SLA policies, outbound tasks and notifications.
+//!
+//! A ticket write starts with the version-checked `update`, so the transaction holds
+//! SQLite's write lock from its first statement (no lock upgrade, no busy deadlock), and
+//! the event chain is extended from the last stored hash inside the same transaction.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use loopdesk::calendar::spec::CalendarSpec;
+use loopdesk::customer::{Customer, CustomerId, Tier};
+use loopdesk::sla::{Policy, TargetStatus};
+use loopdesk::store::desk::{
+    CustomerStore, NewTicket, Notification, NotificationKind, OutboundReason, OutboundTask,
+    SlaConfigStore, SlaSnapshot, StoredCalendar, TicketDetails, TicketPage, TicketQuery,
+    TicketRecord, TicketSort, TicketStore, TicketSummary, TicketWrite, WorkStore,
+};
+use loopdesk::store::StoreError;
+use loopdesk::ticket::event::{EventKind, NewEvent, TicketEvent};
+use loopdesk::ticket::{Channel, Complexity, Priority, Ticket, TicketId, TicketKind, TicketState};
+use loopdesk::user::{DepartmentId, Role, UserId};
+use sqlx::sqlite::SqliteRow;
+use sqlx::{QueryBuilder, Row, Sqlite, Transaction};
+use uuid::Uuid;
+
+use super::{classify, other, parse_ts, parse_uuid, ts, CorruptRow, SqliteBackend};
+
+fn corrupt(what: String) -> StoreError {
+    other(CorruptRow(what))
+}
+
+fn code<T>(text: &str, parse: impl Fn(&str) -> Option<T>) -> Result<T, StoreError> {
+    parse(text).ok_or_else(|| corrupt(format!("unknown code {text:?}")))
+}
+
+fn opt_ts(text: Option<String>) -> Result<Option<DateTime<Utc>>, StoreError> {
+    text.as_deref().map(parse_ts).transpose()
+}
+
+fn col<'r, T: sqlx::Decode<'r, Sqlite> + sqlx::Type<Sqlite>>(
+    row: &'r SqliteRow,
+    name: &str,
+) -> Result<T, StoreError> {
+    row.try_get(name).map_err(other)
+}
+
+fn json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, StoreError> {
+    serde_json::from_str(text).map_err(|e| corrupt(format!("bad JSON: {e}")))
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(other)
+}
+
+fn tier(text: &str) -> Result<Tier, StoreError> {
+    code(text, Tier::from_code)
+}
+
+// ---------------------------------------------------------------- customers
+
+async fn phones_of(
+    pool: &sqlx::SqlitePool,
+    ids: &[String],
+) -> Result<std::collections::HashMap<String, Vec<String>>, StoreError> {
+    let mut out: std::collections::HashMap<String, Vec<String>> = Default::default();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let mut q = QueryBuilder::<Sqlite>::new(
+        "select customer_id, phone from customer_phones where customer_id in (",
+    );
+    let mut sep = q.separated(", ");
+    for id in ids {
+        sep.push_bind(id);
+    }
+    q.push(") order by customer_id, position");
+    for row in q.build().fetch_all(pool).await.map_err(other)? {
+        out.entry(col(&row, "customer_id")?)
+            .or_default()
+            .push(col(&row, "phone")?);
+    }
+    Ok(out)
+}
+
+#[async_trait]
+impl CustomerStore for SqliteBackend {
+    async fn create_customer(&self, c: &Customer, now: DateTime<Utc>) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(other)?;
+        sqlx::query("insert into customers (id, name, tier, created_at) values ($1, $2, $3, $4)")
+            .bind(c.id.0.to_string())
+            .bind(&c.name)
+            .bind(c.tier.code())
+            .bind(ts(now))
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| classify(e, "customer"))?;
+        for (i, phone) in c.phones.iter().enumerate() {
+            sqlx::query(
+                "insert into customer_phones (phone, customer_id, position) values ($1, $2, $3)",
+            )
+            .bind(phone)
+            .bind(c.id.0.to_string())
+            .bind(i as i64)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| classify(e, "phone"))?;
+        }
+        tx.commit().await.map_err(other)
+    }
+
+    async fn get_customer(&self, id: CustomerId) -> Result<Customer, StoreError> {
+        let row = sqlx::query("select id, name, tier from customers where id = $1")
+            .bind(id.0.to_string())
+            .fetch_one(&self.pool)
+            .await
+            .map_err(|e| classify(e, "customer"))?;
+        let key: String = col(&row, "id")?;
+        let mut phones = phones_of(&self.pool, std::slice::from_ref(&key)).await?;
+        Ok(Customer {
+            id,
+            name: col(&row, "name")?,
+            phones: phones.remove(&key).unwrap_or_default(),
+            tier: tier(&col::<String>(&row, "tier")?)?,
+        })
+    }
+
+    async fn search_customers(&self, query: &str, limit: u32) -> Result<Vec<Customer>, StoreError> {
+        let query = query.trim();
+        let digits: String = query.chars().filter(char::is_ascii_digit).collect();
+        let like = format!(
+            "%{}%",
+            query
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        let rows = sqlx::query(
+            "select id, name, tier from customers c where name like $1 escape '\\' \
+             or ($2 <> '' and exists (select 1 from customer_phones p \
+                 where p.customer_id = c.id and p.phone like $2 || '%')) \
+             order by name, id limit $3",
+        )
+        .bind(like)
+        .bind(digits)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(other)?;
+        let ids: Vec<String> = rows
+            .iter()
+            .map(|r| col(r, "id"))
+            .collect::<Result<_, _>>()?;
+        let mut phones = phones_of(&self.pool, &ids).await?;
+        rows.iter()
+            .map(|r| {
+                let id: String = col(r, "id")?;
+                Ok(Customer {
+                    id: CustomerId(parse_uuid(&id)?),
+                    name: col(r, "name")?,
+                    phones: phones.remove(&id).unwrap_or_default(),
+                    tier: tier(&col::<String>(r, "tier")?)?,
+                })
+            })
+            .collect()
+    }
+}
+
+// ---------------------------------------------------------------- tickets
+
+const TICKET_COLUMNS: &str = "t.id, t.number, t.kind, t.channel, t.priority, t.complexity, \
+    t.state, t.customer_id, t.tier, t.department_id, t.assignee_id, t.dispatched_from_state, \
+    t.dispatched_from_department_id, t.escalation_level, t.reopen_count, \
+    t.unreachable_attempts, t.resolved_on_first_contact, t.version, t.subject, t.description, \
+    t.category, t.registered_at, t.registered_by, t.updated_at, t.sla, t.next_sla_check_at, \
+    t.nearest_due_at, t.risk_at";
+
+fn uuid_col(row: &SqliteRow, name: &str) -> Result<Uuid, StoreError> {
+    parse_uuid(&col::<String>(row, name)?)
+}
+
+fn opt_uuid_col(row: &SqliteRow, name: &str) -> Result<Option<Uuid>, StoreError> {
+    col::<Option<String>>(row, name)?
+        .as_deref()
+        .map(parse_uuid)
+        .transpose()
+}
+
+fn count(row: &SqliteRow, name: &str) -> Result<u32, StoreError> {
+    u32::try_from(col::<i64>(row, name)?).map_err(|_| corrupt(format!("bad {name}")))
+}
+
+fn ticket_from_row(row: &SqliteRow) -> Result<Ticket, StoreError> {
+    let from_state: Option<String> = col(row, "dispatched_from_state")?;
+    let from_dept = opt_uuid_col(row, "dispatched_from_department_id")?;
+    let dispatched_from = match (from_state, from_dept) {
+        (Some(s), Some(d)) => Some((code(&s, TicketState::from_code)?, DepartmentId(d))),
+        _ => None,
+    };
+    Ok(Ticket {
+        id: TicketId(uuid_col(row, "id")?),
+        kind: code(&col::<String>(row, "kind")?, TicketKind::from_code)?,
+        channel: code(&col::<String>(row, "channel")?, Channel::from_code)?,
+        customer: CustomerId(uuid_col(row, "customer_id")?),
+        tier: tier(&col::<String>(row, "tier")?)?,
+        priority: code(&col::<String>(row, "priority")?, Priority::from_code)?,
+        complexity: col::<Option<String>>(row, "complexity")?
+            .map(|c| code(&c, Complexity::from_code))
+            .transpose()?,
+        state: code(&col::<String>(row, "state")?, TicketState::from_code)?,
+        department: DepartmentId(uuid_col(row, "department_id")?),
+        assignee: opt_uuid_col(row, "assignee_id")?.map(UserId),
+        dispatched_from,
+        escalation_level: count(row, "escalation_level")?,
+        reopen_count: count(row, "reopen_count")?,
+        unreachable_attempts: count(row, "unreachable_attempts")?,
+        resolved_on_first_contact: col::<i64>(row, "resolved_on_first_contact")? != 0,
+        version: u64::try_from(col::<i64>(row, "version")?)
+            .map_err(|_| corrupt("bad version".into()))?,
+    })
+}
+
+fn record_from_row(row: &SqliteRow) -> Result<TicketRecord, StoreError> {
+    Ok(TicketRecord {
+        ticket: ticket_from_row(row)?,
+        number: col(row, "number")?,
+        details: TicketDetails {
+            subject: col(row, "subject")?,
+            description: col(row, "description")?,
+            category: col(row, "category")?,
+        },
+        registered_at: parse_ts(&col::<String>(row, "registered_at")?)?,
+        registered_by: opt_uuid_col(row, "registered_by")?.map(UserId),
+        updated_at: parse_ts(&col::<String>(row, "updated_at")?)?,
+        sla: json::<Vec<TargetStatus>>(&col::<String>(row, "sla")?)?,
+        next_check_at: opt_ts(col(row, "next_sla_check_at")?)?,
+    })
+}
+
+fn summary_from_row(row: &SqliteRow) -> Result<TicketSummary, StoreError> {
+    let t = ticket_from_row(row)?;
+    Ok(TicketSummary {
+        id: t.id,
+        number: col(row, "number")?,
+        kind: t.kind,
+        channel: t.channel,
+        priority: t.priority,
+        state: t.state,
+        subject: col(row, "subject")?,
+        customer: t.customer,
+        customer_name: col(row, "customer_name")?,
+        tier: t.tier,
+        department: t.department,
+        assignee: t.assignee,
+        escalation_level: t.escalation_level,
+        nearest_due_at: opt_ts(col(row, "nearest_due_at")?)?,
+        risk_at: opt_ts(col(row, "risk_at")?)?,
+        registered_at: parse_ts(&col::<String>(row, "registered_at")?)?,
+        version: t.version,
+    })
+}
+
+fn event_from_row(row: &SqliteRow) -> Result<TicketEvent, StoreError> {
+    Ok(TicketEvent {
+        ticket: TicketId(uuid_col(row, "ticket_id")?),
+        seq: u64::try_from(col::<i64>(row, "seq")?).map_err(|_| corrupt("bad seq".into()))?,
+        at: parse_ts(&col::<String>(row, "at")?)?,
+        actor: opt_uuid_col(row, "actor_id")?.map(UserId),
+        kind: json::<EventKind>(&col::<String>(row, "payload")?)?,
+        from: col::<Option<String>>(row, "from_state")?
+            .map(|s| code(&s, TicketState::from_code))
+            .transpose()?,
+        to: code(&col::<String>(row, "to_state")?, TicketState::from_code)?,
+        prev_hash: col(row, "prev_hash")?,
+        hash: col(row, "hash")?,
+    })
+}
+
+fn opt_text(at: Option<DateTime<Utc>>) -> Option<String> {
+    at.map(ts)
+}
+
+/// Appends events after the ticket's last one, chaining hashes.
+async fn append_events(
+    tx: &mut Transaction<'_, Sqlite>,
+    ticket: TicketId,
+    events: Vec<NewEvent>,
+) -> Result<(), StoreError> {
+    let last = sqlx::query(
+        "select seq, hash from ticket_events where ticket_id = $1 order by seq desc limit 1",
+    )
+    .bind(ticket.0.to_string())
+    .fetch_optional(&mut **tx)
+    .await
+    .map_err(other)?;
+    let mut prev: Option<(u64, String)> = match last {
+        Some(row) => Some((
+            u64::try_from(col::<i64>(&row, "seq")?).map_err(|_| corrupt("bad seq".into()))?,
+            col(&row, "hash")?,
+        )),
+        None => None,
+    };
+    for e in events {
+        let sealed = TicketEvent::seal(ticket, prev.as_ref().map(|(s, h)| (*s, h.as_str())), e)
+            .map_err(other)?;
+        sqlx::query(
+            "insert into ticket_events (ticket_id, seq, at, actor_id, code, payload, \
+             from_state, to_state, prev_hash, hash) \
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(ticket.0.to_string())
+        .bind(sealed.seq as i64)
+        .bind(ts(sealed.at))
+        .bind(sealed.actor.map(|u| u.0.to_string()))
+        .bind(sealed.kind.code())
+        .bind(to_json(&sealed.kind)?)
+        .bind(sealed.from.map(TicketState::code))
+        .bind(sealed.to.code())
+        .bind(&sealed.prev_hash)
+        .bind(&sealed.hash)
+        .execute(&mut **tx)
+        .await
+        .map_err(|e| classify(e, "event"))?;
+        prev = Some((sealed.seq, sealed.hash));
+    }
+    Ok(())
+}
+
+fn push_filters<'a>(q: &mut QueryBuilder<'a, Sqlite>, f: &'a TicketQuery) {
+    q.push(" where 1 = 1");
+    if !f.states.is_empty() {
+        q.push(" and t.state in (");
+        let mut sep = q.separated(", ");
+        for s in &f.states {
+            sep.push_bind(s.code());
+        }
+        q.push(")");
+    }
+    if f.open_only {
+        q.push(" and t.state not in ('closed', 'cancelled')");
+    }
+    if let Some(k) = f.kind {
+        q.push(" and t.kind = ").push_bind(k.code());
+    }
+    if let Some(d) = f.department {
+        q.push(" and t.department_id = ").push_bind(d.0.to_string());
+    }
+    if let Some(a) = f.assignee {
+        q.push(" and t.assignee_id = ").push_bind(a.0.to_string());
+    }
+    if let Some(c) = f.customer {
+        q.push(" and t.customer_id = ").push_bind(c.0.to_string());
+    }
+    if let Some(at) = f.at_risk_at {
+        q.push(" and t.risk_at <= ").push_bind(ts(at));
+    }
+    if let Some(at) = f.overdue_at {
+        q.push(" and t.nearest_due_at <= ").push_bind(ts(at));
+    }
+    if f.escalated {
+        q.push(" and t.escalation_level > 0");
+    }
+}
+
+#[async_trait]
+impl TicketStore for SqliteBackend {
+    async fn create_ticket(&self, new: NewTicket) -> Result<String, StoreError> {
+        let t = &new.ticket;
+        let mut tx = self.pool.begin().await.map_err(other)?;
+        let seq: i64 = sqlx::query_scalar(
+            "insert into ticket_counters (day, last) values ($1, 1) \
+             on conflict (day) do update set last = last + 1 returning last",
+        )
+        .bind(&new.day)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(other)?;
+        let number = format!("T{}-{seq:06}", new.day);
+        sqlx::query(
+            "insert into tickets (id, number, kind, channel, priority, complexity, state, \
+             customer_id, tier, department_id, assignee_id, dispatched_from_state, \
+             dispatched_from_department_id, escalation_level, reopen_count, \
+             unreachable_attempts, resolved_on_first_contact, version, subject, description, \
+             category, registered_at, registered_by, updated_at, sla, next_sla_check_at, \
+             nearest_due_at, risk_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
+             $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28)",
+        )
+        .bind(t.id.0.to_string())
+        .bind(&number)
+        .bind(t.kind.code())
+        .bind(t.channel.code())
+        .bind(t.priority.code())
+        .bind(t.complexity.map(Complexity::code))
+        .bind(t.state.code())
+        .bind(t.customer.0.to_string())
+        .bind(t.tier.code())
+        .bind(t.department.0.to_string())
+        .bind(t.assignee.map(|u| u.0.to_string()))
+        .bind(t.dispatched_from.map(|(s, _)| s.code()))
+        .bind(t.dispatched_from.map(|(_, d)| d.0.to_string()))
+        .bind(i64::from(t.escalation_level))
+        .bind(i64::from(t.reopen_count))
+        .bind(i64::from(t.unreachable_attempts))
+        .bind(i64::from(t.resolved_on_first_contact))
+        .bind(t.version as i64)
+        .bind(&new.details.subject)
+        .bind(&new.details.description)
+        .bind(&new.details.category)
+        .bind(ts(new.registered_at))
+        .bind(new.registered_by.map(|u| u.0.to_string()))
+        .bind(ts(new.registered_at))
+        .bind(to_json(&new.sla.targets)?)
+        .bind(opt_text(new.sla.next_check_at))
+        .bind(opt_text(new.sla.nearest_due_at))
+        .bind(opt_text(new.sla.risk_at))
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| classify(e, "ticket"))?;
+        append_events(&mut tx, t.id, new.events).await?;
+        tx.commit().await.map_err(other)?;
+        Ok(number)
+    }
+
+    async fn get_ticket(&self, id: TicketId) -> Result<TicketRecord, StoreError> {
+        let sql = format!("select {TICKET_COLUMNS} from tickets t where t.id = $1");
+        let row = sqlx::query(&sql)
+            .bind(id.0.to_string())
+            .fetch_one(&self.pool)
+            .await
+            .map_err(|e| classify(e, "ticket"))?;
+        record_from_row(&row)
+    }
+
+    async fn ticket_events(&self, id: TicketId) -> Result<Vec<TicketEvent>, StoreError> {
+        let rows = sqlx::query(
+            "select ticket_id, seq, at, actor_id, payload, from_state, to_state, prev_hash, \
+             hash from ticket_events where ticket_id = $1 order by seq",
+        )
+        .bind(id.0.to_string())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(other)?;
+        rows.iter().map(event_from_row).collect()
+    }
+
+    async fn write_ticket(&self, expected_version: u64, w: TicketWrite) -> Result<(), StoreError> {
+        let t = &w.ticket;
+        let mut tx = self.pool.begin().await.map_err(other)?;
+        let done = sqlx::query(
+            "update tickets set state = $1, department_id = $2, assignee_id = $3, \
+             dispatched_from_state = $4, dispatched_from_department_id = $5, \
+             escalation_level = $6, reopen_count = $7, unreachable_attempts = $8, \
+             resolved_on_first_contact = $9, version = $10, updated_at = $11, sla = $12, \
+             next_sla_check_at = $13, nearest_due_at = $14, risk_at = $15 \
+             where id = $16 and version = $17",
+        )
+        .bind(t.state.code())
+        .bind(t.department.0.to_string())
+        .bind(t.assignee.map(|u| u.0.to_string()))
+        .bind(t.dispatched_from.map(|(s, _)| s.code()))
+        .bind(t.dispatched_from.map(|(_, d)| d.0.to_string()))
+        .bind(i64::from(t.escalation_level))
+        .bind(i64::from(t.reopen_count))
+        .bind(i64::from(t.unreachable_attempts))
+        .bind(i64::from(t.resolved_on_first_contact))
+        .bind(t.version as i64)
+        .bind(ts(w.at))
+        .bind(to_json(&w.sla.targets)?)
+        .bind(opt_text(w.sla.next_check_at))
+        .bind(opt_text(w.sla.nearest_due_at))
+        .bind(opt_text(w.sla.risk_at))
+        .bind(t.id.0.to_string())
+        .bind(expected_version as i64)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| classify(e, "ticket"))?;
+        if done.rows_affected() == 0 {
+            let exists: Option<i64> = sqlx::query_scalar("select 1 from tickets where id = $1")
+                .bind(t.id.0.to_string())
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(other)?;
+            return Err(match exists {
+                Some(_) => StoreError::Conflict { what: "version" },
+                None => StoreError::NotFound,
+            });
+        }
+        append_events(&mut tx, t.id, w.events).await?;
+        for task in &w.outbound {
+            sqlx::query(
+                "insert into outbound_tasks (id, ticket_id, customer_id, reason, department_id, \
+                 created_at, done_at) values ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(task.id.to_string())
+            .bind(task.ticket.0.to_string())
+            .bind(task.customer.0.to_string())
+            .bind(match task.reason {
+                OutboundReason::SlaOverdue => "sla_overdue",
+            })
+            .bind(task.department.0.to_string())
+            .bind(ts(task.created_at))
+            .bind(opt_text(task.done_at))
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| classify(e, "outbound task"))?;
+        }
+        for n in &w.notifications {
+            sqlx::query(
+                "insert into notifications (id, role, kind, ticket_id, at) \
+                 values ($1, $2, $3, $4, $5)",
+            )
+            .bind(n.id.to_string())
+            .bind(n.role.code())
+            .bind(notification_code(n.kind))
+            .bind(n.ticket.0.to_string())
+            .bind(ts(n.at))
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| classify(e, "notification"))?;
+        }
+        tx.commit().await.map_err(other)
+    }
+
+    async fn list_tickets(&self, f: &TicketQuery) -> Result<TicketPage, StoreError> {
+        let mut q = QueryBuilder::<Sqlite>::new("select count(*) from tickets t");
+        push_filters(&mut q, f);
+        let total: i64 = q
+            .build_query_scalar()
+            .fetch_one(&self.pool)
+            .await
+            .map_err(other)?;
+        let mut q = QueryBuilder::<Sqlite>::new(format!(
+            "select {TICKET_COLUMNS}, c.name as customer_name from tickets t \
+             join customers c on c.id = t.customer_id"
+        ));
+        push_filters(&mut q, f);
+        q.push(match f.sort {
+            TicketSort::NearestDue => {
+                " order by t.nearest_due_at is null, t.nearest_due_at, t.registered_at, t.id"
+            }
+            TicketSort::Newest => " order by t.registered_at desc, t.id",
+        });
+        let size = f.page_size.clamp(1, 200);
+        let offset = i64::from(f.page.max(1) - 1) * i64::from(size);
+        q.push(" limit ")
+            .push_bind(i64::from(size))
+            .push(" offset ")
+            .push_bind(offset);
+        let rows = q.build().fetch_all(&self.pool).await.map_err(other)?;
+        Ok(TicketPage {
+            items: rows
+                .iter()
+                .map(summary_from_row)
+                .collect::<Result<_, _>>()?,
+            total: total as u64,
+        })
+    }
+
+    async fn due_for_sla_check(
+        &self,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<TicketId>, StoreError> {
+        let rows: Vec<String> = sqlx::query_scalar(
+            "select id from tickets where next_sla_check_at is not null \
+             and next_sla_check_at <= $1 order by next_sla_check_at limit $2",
+        )
+        .bind(ts(now))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(other)?;
+        rows.iter().map(|id| parse_uuid(id).map(TicketId)).collect()
+    }
+
+    async fn open_ticket_ids(&self) -> Result<Vec<TicketId>, StoreError> {
+        let rows: Vec<String> = sqlx::query_scalar(
+            "select id from tickets where state not in ('closed', 'cancelled') order by id",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(other)?;
+        rows.iter().map(|id| parse_uuid(id).map(TicketId)).collect()
+    }
+
+    async fn store_sla(
+        &self,
+        id: TicketId,
+        version: u64,
+        sla: SlaSnapshot,
+    ) -> Result<(), StoreError> {
+        let done = sqlx::query(
+            "update tickets set sla = $1, next_sla_check_at = $2, nearest_due_at = $3, \
+             risk_at = $4 where id = $5 and version = $6",
+        )
+        .bind(to_json(&sla.targets)?)
+        .bind(opt_text(sla.next_check_at))
+        .bind(opt_text(sla.nearest_due_at))
+        .bind(opt_text(sla.risk_at))
+        .bind(id.0.to_string())
+        .bind(version as i64)
+        .execute(&self.pool)
+        .await
+        .map_err(other)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict { what: "version" });
+        }
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------- configuration
+
+#[async_trait]
+impl SlaConfigStore for SqliteBackend {
+    async fn calendars(&self) -> Result<Vec<StoredCalendar>, StoreError> {
+        let rows = sqlx::query("select code, definition, updated_at from calendars order by code")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(other)?;
+        rows.iter()
+            .map(|r| {
+                Ok(StoredCalendar {
+                    code: col(r, "code")?,
+                    spec: json::<CalendarSpec>(&col::<String>(r, "definition")?)?,
+                    updated_at: parse_ts(&col::<String>(r, "updated_at")?)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn put_calendar(&self, cal: StoredCalendar) -> Result<(), StoreError> {
+        sqlx::query(
+            "insert into calendars (code, definition, updated_at) values ($1, $2, $3) \
+             on conflict (code) do update set definition = excluded.definition, \
+             updated_at = excluded.updated_at",
+        )
+        .bind(&cal.code)
+        .bind(to_json(&cal.spec)?)
+        .bind(ts(cal.updated_at))
+        .execute(&self.pool)
+        .await
+        .map_err(|e| classify(e, "calendar"))?;
+        Ok(())
+    }
+
+    async fn policies(&self) -> Result<Vec<Policy>, StoreError> {
+        let rows: Vec<String> =
+            sqlx::query_scalar("select definition from sla_policies order by position")
+                .fetch_all(&self.pool)
+                .await
+                .map_err(other)?;
+        rows.iter().map(|d| json::<Policy>(d)).collect()
+    }
+
+    async fn put_policies(
+        &self,
+        policies: &[Policy],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(other)?;
+        sqlx::query("delete from sla_policies")
+            .execute(&mut *tx)
+            .await
+            .map_err(other)?;
+        for (i, p) in policies.iter().enumerate() {
+            sqlx::query(
+                "insert into sla_policies (position, definition, updated_at) values ($1, $2, $3)",
+            )
+            .bind(i as i64)
+            .bind(to_json(p)?)
+            .bind(ts(now))
+            .execute(&mut *tx)
+            .await
+            .map_err(other)?;
+        }
+        tx.commit().await.map_err(other)
+    }
+}
+
+// ---------------------------------------------------------------- work
+
+fn notification_code(kind: NotificationKind) -> &'static str {
+    match kind {
+        NotificationKind::SlaBreached => "sla_breached",
+        NotificationKind::Escalated => "escalated",
+    }
+}
+
+fn task_from_row(r: &SqliteRow) -> Result<OutboundTask, StoreError> {
+    Ok(OutboundTask {
+        id: uuid_col(r, "id")?,
+        ticket: TicketId(uuid_col(r, "ticket_id")?),
+        customer: CustomerId(uuid_col(r, "customer_id")?),
+        reason: OutboundReason::SlaOverdue,
+        department: DepartmentId(uuid_col(r, "department_id")?),
+        created_at: parse_ts(&col::<String>(r, "created_at")?)?,
+        done_at: opt_ts(col(r, "done_at")?)?,
+    })
+}
+
+const TASK_COLUMNS: &str = "id, ticket_id, customer_id, department_id, created_at, done_at";
+
+#[async_trait]
+impl WorkStore for SqliteBackend {
+    async fn open_outbound_tasks(&self, limit: u32) -> Result<Vec<OutboundTask>, StoreError> {
+        let sql = format!(
+            "select {TASK_COLUMNS} from outbound_tasks where done_at is null \
+             order by created_at, id limit $1"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(other)?;
+        rows.iter().map(task_from_row).collect()
+    }
+
+    async fn ticket_outbound_tasks(&self, id: TicketId) -> Result<Vec<OutboundTask>, StoreError> {
+        let sql = format!(
+            "select {TASK_COLUMNS} from outbound_tasks where ticket_id = $1 order by created_at, id"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(id.0.to_string())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(other)?;
+        rows.iter().map(task_from_row).collect()
+    }
+
+    async fn notifications(&self, role: Role, limit: u32) -> Result<Vec<Notification>, StoreError> {
+        let rows = sqlx::query(
+            "select id, kind, ticket_id, at from notifications where role = $1 \
+             order by at desc, id limit $2",
+        )
+        .bind(role.code())
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(other)?;
+        rows.iter()
+            .map(|r| {
+                let kind: String = col(r, "kind")?;
+                Ok(Notification {
+                    id: uuid_col(r, "id")?,
+                    role,
+                    kind: match kind.as_str() {
+                        "sla_breached" => NotificationKind::SlaBreached,
+                        "escalated" => NotificationKind::Escalated,
+                        other => return Err(corrupt(format!("unknown notification {other}"))),
+                    },
+                    ticket: TicketId(uuid_col(r, "ticket_id")?),
+                    at: parse_ts(&col::<String>(r, "at")?)?,
+                })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,323 @@
+//! Storage ports of the service desk: customers (basic record), tickets with their
+//! append-only hash-chained event log and SLA state, the editable calendars and SLA
+//! policies, outbound tasks and staff notifications.
+//!
+//! Every ticket write is one transaction checked against the ticket's `version`: a stale
+//! version writes nothing and returns [`StoreError::Conflict`] with `what = "version"`.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::StoreError;
+use crate::calendar::spec::CalendarSpec;
+use crate::customer::{Customer, CustomerId, Tier};
+use crate::sla::{Policy, TargetStatus};
+use crate::ticket::event::{NewEvent, TicketEvent};
+use crate::ticket::{Channel, Priority, Ticket, TicketId, TicketKind, TicketState};
+use crate::user::{DepartmentId, Role, UserId};
+
+/// Customers.
+#[async_trait]
+pub trait CustomerStore: Send + Sync {
+    /// Creates a customer; `Conflict { what: "phone" }` when a number belongs to another.
+    async fn create_customer(&self, c: &Customer, now: DateTime<Utc>) -> Result<(), StoreError>;
+    /// One customer.
+    async fn get_customer(&self, id: CustomerId) -> Result<Customer, StoreError>;
+    /// Customers whose name contains `query` or one of whose numbers starts with its
+    /// digits, by name; at most `limit`.
+    async fn search_customers(&self, query: &str, limit: u32) -> Result<Vec<Customer>, StoreError>;
+}
+
+/// The free-text parts of a ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketDetails {
+    /// One-line summary.
+    pub subject: String,
+    /// What the customer said.
+    pub description: String,
+    /// Business category (e.g. `billing/charge_dispute`).
+    pub category: String,
+}
+
+/// The SLA snapshot stored with a ticket after each write.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SlaSnapshot {
+    /// Every started target.
+    pub targets: Vec<TargetStatus>,
+    /// When the sweeper must look at the ticket next (none: nothing can fall due).
+    pub next_check_at: Option<DateTime<Utc>>,
+    /// The earliest due time of a running target (queues sort by it).
+    pub nearest_due_at: Option<DateTime<Utc>>,
+    /// The earliest warning point of a running target (`at_risk` filters by it).
+    pub risk_at: Option<DateTime<Utc>>,
+}
+
+/// A ticket to create, with its first events.
+#[derive(Debug, Clone)]
+pub struct NewTicket {
+    /// The aggregate (version 1).
+    pub ticket: Ticket,
+    /// Free text.
+    pub details: TicketDetails,
+    /// Local registration date `YYYYMMDD`, the number's prefix (`T20261123-000001`).
+    pub day: String,
+    /// When (imports keep the original time).
+    pub registered_at: DateTime<Utc>,
+    /// Who.
+    pub registered_by: Option<UserId>,
+    /// The first events (registration, and any imported history).
+    pub events: Vec<NewEvent>,
+    /// SLA state.
+    pub sla: SlaSnapshot,
+}
+
+/// A version-checked change of a ticket.
+#[derive(Debug, Clone)]
+pub struct TicketWrite {
+    /// The aggregate after the change (its version is the new version).
+    pub ticket: Ticket,
+    /// Events to append, in order.
+    pub events: Vec<NewEvent>,
+    /// SLA state after the change.
+    pub sla: SlaSnapshot,
+    /// Outbound tasks created by the change.
+    pub outbound: Vec<OutboundTask>,
+    /// Notifications raised by the change.
+    pub notifications: Vec<Notification>,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+/// A stored ticket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TicketRecord {
+    /// The aggregate.
+    pub ticket: Ticket,
+    /// `T20261123-000001`.
+    pub number: String,
+    /// Free text.
+    pub details: TicketDetails,
+    /// Registered at.
+    pub registered_at: DateTime<Utc>,
+    /// Registered by.
+    pub registered_by: Option<UserId>,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
+    /// SLA targets as of the last write.
+    pub sla: Vec<TargetStatus>,
+    /// Next sweeper check.
+    pub next_check_at: Option<DateTime<Utc>>,
+}
+
+/// How a ticket list is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TicketSort {
+    /// Nearest due time first (tickets without one last).
+    #[default]
+    NearestDue,
+    /// Newest registration first.
+    Newest,
+}
+
+/// Which tickets to list.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TicketQuery {
+    /// These states (empty: any).
+    pub states: Vec<TicketState>,
+    /// Only open tickets.
+    pub open_only: bool,
+    /// Kind.
+    pub kind: Option<TicketKind>,
+    /// Owning department.
+    pub department: Option<DepartmentId>,
+    /// Assignee.
+    pub assignee: Option<UserId>,
+    /// Customer.
+    pub customer: Option<CustomerId>,
+    /// Running targets past their warning point at this instant.
+    pub at_risk_at: Option<DateTime<Utc>>,
+    /// Running targets past their due time at this instant.
+    pub overdue_at: Option<DateTime<Utc>>,
+    /// Escalated at least once.
+    pub escalated: bool,
+    /// Order.
+    pub sort: TicketSort,
+    /// 1-based page.
+    pub page: u32,
+    /// Rows per page (1–200).
+    pub page_size: u32,
+}
+
+/// One row of a ticket list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketSummary {
+    /// Id.
+    pub id: TicketId,
+    /// Number.
+    pub number: String,
+    /// Kind.
+    pub kind: TicketKind,
+    /// Channel.
+    pub channel: Channel,
+    /// Priority.
+    pub priority: Priority,
+    /// State.
+    pub state: TicketState,
+    /// Subject.
+    pub subject: String,
+    /// Customer.
+    pub customer: CustomerId,
+    /// Customer name.
+    pub customer_name: String,
+    /// Tier snapshot.
+    pub tier: Tier,
+    /// Department.
+    pub department: DepartmentId,
+    /// Assignee.
+    pub assignee: Option<UserId>,
+    /// Escalation level.
+    pub escalation_level: u32,
+    /// Nearest due time of a running target.
+    pub nearest_due_at: Option<DateTime<Utc>>,
+    /// Earliest warning point of a running target.
+    pub risk_at: Option<DateTime<Utc>>,
+    /// Registered at.
+    pub registered_at: DateTime<Utc>,
+    /// Version.
+    pub version: u64,
+}
+
+/// A page of tickets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TicketPage {
+    /// The rows.
+    pub items: Vec<TicketSummary>,
+    /// Rows matching in all.
+    pub total: u64,
+}
+
+/// Tickets and their event log.
+#[async_trait]
+pub trait TicketStore: Send + Sync {
+    /// Creates a ticket with its first events; returns its number.
+    async fn create_ticket(&self, new: NewTicket) -> Result<String, StoreError>;
+    /// One ticket.
+    async fn get_ticket(&self, id: TicketId) -> Result<TicketRecord, StoreError>;
+    /// A ticket's events in order.
+    async fn ticket_events(&self, id: TicketId) -> Result<Vec<TicketEvent>, StoreError>;
+    /// Writes a change if the stored version is still `expected_version`; otherwise
+    /// nothing is written and `Conflict { what: "version" }` is returned.
+    async fn write_ticket(&self, expected_version: u64, w: TicketWrite) -> Result<(), StoreError>;
+    /// A page of tickets.
+    async fn list_tickets(&self, q: &TicketQuery) -> Result<TicketPage, StoreError>;
+    /// Tickets whose next SLA check is due at `now`, earliest first, at most `limit`.
+    async fn due_for_sla_check(
+        &self,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<TicketId>, StoreError>;
+    /// Every open ticket (for recomputing after a calendar or policy change).
+    async fn open_ticket_ids(&self) -> Result<Vec<TicketId>, StoreError>;
+    /// Replaces the SLA snapshot of a ticket without an event (recompute), if the version
+    /// is unchanged.
+    async fn store_sla(
+        &self,
+        id: TicketId,
+        version: u64,
+        sla: SlaSnapshot,
+    ) -> Result<(), StoreError>;
+}
+
+/// Which calendar (the SLA rules count on these two).
+pub const CALENDAR_CODES: [&str; 2] = ["24x7", "office"];
+
+/// A stored calendar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredCalendar {
+    /// `24x7` or `office`.
+    pub code: String,
+    /// Definition.
+    pub spec: CalendarSpec,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Calendars and SLA policies.
+#[async_trait]
+pub trait SlaConfigStore: Send + Sync {
+    /// Every stored calendar, by code.
+    async fn calendars(&self) -> Result<Vec<StoredCalendar>, StoreError>;
+    /// Creates or replaces a calendar.
+    async fn put_calendar(&self, cal: StoredCalendar) -> Result<(), StoreError>;
+    /// The policies in order (empty when never stored).
+    async fn policies(&self) -> Result<Vec<Policy>, StoreError>;
+    /// Replaces the policies.
+    async fn put_policies(&self, policies: &[Policy], now: DateTime<Utc>)
+        -> Result<(), StoreError>;
+}
+
+/// Why an outbound call is due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutboundReason {
+    /// A ticket is overdue: contact the customer proactively (SEED-SLA-09).
+    SlaOverdue,
+}
+
+/// An outbound call task.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboundTask {
+    /// Id.
+    pub id: Uuid,
+    /// Ticket.
+    pub ticket: TicketId,
+    /// Customer.
+    pub customer: CustomerId,
+    /// Why.
+    pub reason: OutboundReason,
+    /// Department that should call.
+    pub department: DepartmentId,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Done.
+    pub done_at: Option<DateTime<Utc>>,
+}
+
+/// What a notification is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotificationKind {
+    /// A hard limit passed.
+    SlaBreached,
+    /// Someone escalated a ticket.
+    Escalated,
+}
+
+/// A notification for every user of a role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notification {
+    /// Id.
+    pub id: Uuid,
+    /// Recipients.
+    pub role: Role,
+    /// About.
+    pub kind: NotificationKind,
+    /// Ticket.
+    pub ticket: TicketId,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+/// Outbound tasks and notifications.
+#[async_trait]
+pub trait WorkStore: Send + Sync {
+    /// Open outbound tasks, oldest first.
+    async fn open_outbound_tasks(&self, limit: u32) -> Result<Vec<OutboundTask>, StoreError>;
+    /// Outbound tasks of a ticket.
+    async fn ticket_outbound_tasks(&self, id: TicketId) -> Result<Vec<OutboundTask>, StoreError>;
+    /// Latest notifications for a role, newest first.
+    async fn notifications(&self, role: Role, limit: u32) -> Result<Vec<Notification>, StoreError>;
+}
