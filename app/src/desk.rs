@@ -1048,3 +1048,71 @@ pub async fn create_customer(
         }
     }
 }
+
+impl DeskError {
+    /// The message for the user, in their language; names the field where one is wrong.
+    pub fn message(&self, locale: loopdesk::locale::Locale) -> String {
+        use crate::i18n::names::{field_name, transition_error};
+        use crate::i18n::t;
+        let zh = locale == loopdesk::locale::Locale::ZhCn;
+        let tx = t(locale);
+        match self {
+            DeskError::Forbidden => tx.err_forbidden.to_owned(),
+            DeskError::NotFound => tx.err_not_found.to_owned(),
+            DeskError::Internal => tx.err_internal.to_owned(),
+            DeskError::Conflict { current_version } => {
+                if zh {
+                    format!(
+                        "工单已被他人更新（当前版本 {current_version}），请查看最新内容后再操作"
+                    )
+                } else {
+                    format!("Someone else changed the ticket (now version {current_version}); review the fresh ticket and try again")
+                }
+            }
+            DeskError::Refused(e) => transition_error(e, locale),
+            DeskError::Invalid { field, problem } => {
+                let f = field_name(field, locale);
+                let what = match (problem, zh) {
+                    (Invalid::Required, true) => "必须填写".to_owned(),
+                    (Invalid::Required, false) => "is required".to_owned(),
+                    (Invalid::TooLong { max }, true) => format!("不能超过 {max} 个字符"),
+                    (Invalid::TooLong { max }, false) => {
+                        format!("must be at most {max} characters")
+                    }
+                    (Invalid::Unknown, true) => "不存在".to_owned(),
+                    (Invalid::Unknown, false) => "does not exist".to_owned(),
+                    (Invalid::BadTime, true) => {
+                        "时间无效（不能晚于现在，且须按先后顺序）".to_owned()
+                    }
+                    (Invalid::BadTime, false) => {
+                        "is not a valid time (not in the future, and in order)".to_owned()
+                    }
+                    (Invalid::Calendar(detail), true) => format!("无效：{detail}"),
+                    (Invalid::Calendar(detail), false) => format!("is invalid: {detail}"),
+                    (Invalid::Customer(e), true) => match e {
+                        CustomerError::NameRequired => "必须填写".to_owned(),
+                        CustomerError::PhoneRequired => "至少填写一个电话号码".to_owned(),
+                        CustomerError::BadPhone(p) => format!("“{p}”不是有效的电话号码"),
+                    },
+                    (Invalid::Customer(e), false) => e.to_string(),
+                    (Invalid::Registration(e), true) => match e {
+                        RegistrationError::ComplexityRequired => {
+                            "投诉必须选择复杂度（简单、一般或复杂）".to_owned()
+                        }
+                        RegistrationError::ComplexityNotApplicable => "只有投诉有复杂度".to_owned(),
+                    },
+                    (Invalid::Registration(e), false) => e.to_string(),
+                    (Invalid::Taken, true) => "已属于另一位客户".to_owned(),
+                    (Invalid::Taken, false) => "already belongs to another customer".to_owned(),
+                    (Invalid::Percent, true) => "必须在 1 到 100 之间".to_owned(),
+                    (Invalid::Percent, false) => "must be between 1 and 100".to_owned(),
+                };
+                if zh {
+                    format!("{f}{what}")
+                } else {
+                    format!("The {f} {what}")
+                }
+            }
+        }
+    }
+}

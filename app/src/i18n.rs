@@ -6,6 +6,8 @@
 //! The same catalogue serves the pages (SSR and wasm) and the server's API error messages.
 //! Placeholders are written `{name}` and filled with [`fill`].
 
+pub mod names;
+
 use loopdesk::access::Area;
 use loopdesk::locale::Locale;
 use loopdesk::user::Role;

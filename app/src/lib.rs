@@ -13,6 +13,7 @@ pub mod components;
 pub mod error;
 pub mod i18n;
 pub mod pages;
+pub mod views;
 
 #[cfg(feature = "ssr")]
 pub mod auth;

@@ -1,9 +1,11 @@
 //! The REST API under `/api/v1` (DESIGN §4): transaction ids, the JSON error shape, the
 //! JSON extractor with localized rejections, and the resources that exist so far
-//! (`session`, `me`, `departments`).
+//! (`session`, `me`, `departments`, tickets, customers, calendars, SLA policies and preview).
 
+pub mod caller;
 pub mod error;
 pub mod session;
+pub mod tickets;
 
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::HeaderValue;
@@ -67,6 +69,25 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/me", get(session::me))
         .route("/departments", get(session::departments))
+        .route("/tickets", post(tickets::create).get(tickets::list))
+        .route("/tickets/import", post(tickets::import))
+        .route("/tickets/{id}", get(tickets::get_one))
+        .route("/tickets/{id}/actions", post(tickets::act))
+        .route("/tickets/{id}/events", get(tickets::events))
+        .route(
+            "/customers",
+            get(tickets::customers).post(tickets::create_customer),
+        )
+        .route("/calendars", get(tickets::calendars))
+        .route(
+            "/calendars/{code}",
+            get(tickets::calendar).put(tickets::put_calendar),
+        )
+        .route(
+            "/sla/policies",
+            get(tickets::policies).put(tickets::put_policies),
+        )
+        .route("/sla/preview", post(tickets::preview))
         .fallback(error::not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
 }

@@ -65,6 +65,9 @@ pub struct Config {
     pub session_idle_minutes: i64,
     /// Where the built site (wasm, js, css, public files) lives.
     pub site_root: String,
+    /// Seconds between SLA sweeper passes; 0 turns the background sweeper off (tests
+    /// drive `run_once` themselves).
+    pub sweep_seconds: u64,
 }
 
 /// What the command line asks for.
@@ -113,6 +116,7 @@ ENVIRONMENT:
     LOOPDESK_SECURE_COOKIES   true when served over TLS (default false)
     LOOPDESK_SESSION_IDLE_MINUTES  idle minutes before a session expires (default 120)
     LEPTOS_SITE_ROOT          built site directory (default target/site)
+    LOOPDESK_SWEEP_SECONDS    seconds between SLA sweeper passes (default 1; 0 = off)
     RUST_LOG                  log filter (default info)
     LOOPDESK_LOG_FORMAT       text (default) or json";
 
@@ -149,7 +153,18 @@ ENVIRONMENT:
                 value: idle_text,
                 reason: "expected minutes between 1 and 10080",
             })?;
+        let sweep_text = var("LOOPDESK_SWEEP_SECONDS").unwrap_or_else(|| "1".into());
+        let sweep_seconds = sweep_text
+            .parse::<u64>()
+            .ok()
+            .filter(|s| *s <= 3600)
+            .ok_or(ConfigError::Invalid {
+                name: "LOOPDESK_SWEEP_SECONDS",
+                value: sweep_text,
+                reason: "expected seconds between 0 and 3600",
+            })?;
         Ok(Config {
+            sweep_seconds,
             database_url,
             addr,
             secure_cookies,

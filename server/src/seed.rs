@@ -3,9 +3,13 @@
 //! so running `--demo` again never changes an existing database.
 
 use app::auth::hash_password_blocking;
+use app::desk::{self, DeskError, RegisterInput};
 use app::state::Stores;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
+use loopdesk::customer::Tier;
 use loopdesk::store::{NewUser, StoreError};
+use loopdesk::ticket::action::Action;
+use loopdesk::ticket::{Channel, Complexity, Priority, TicketKind};
 use loopdesk::user::{Department, DepartmentId, Role, User, UserId};
 use uuid::Uuid;
 
@@ -68,21 +72,24 @@ pub async fn seed_demo(stores: &Stores, now: DateTime<Utc>) -> Result<SeedOutcom
         ("handler", "赵敏", Role::Agent, billing),
         ("supervisor", "陈静", Role::Supervisor, center),
     ];
+    let mut users = Vec::new();
     for (username, name, role, dept) in staff {
+        let user = User {
+            id: UserId(Uuid::new_v4()),
+            username: Some(username.into()),
+            phone: None,
+            display_name: name.into(),
+            role,
+            department_id: Some(dept),
+            locale: None,
+            disabled: false,
+        };
+        users.push(user.clone());
         stores
             .users
             .create_user(
                 NewUser {
-                    user: User {
-                        id: UserId(Uuid::new_v4()),
-                        username: Some(username.into()),
-                        phone: None,
-                        display_name: name.into(),
-                        role,
-                        department_id: Some(dept),
-                        locale: None,
-                        disabled: false,
-                    },
+                    user,
                     password_hash: hash.clone(),
                 },
                 now,
@@ -108,5 +115,169 @@ pub async fn seed_demo(stores: &Stores, now: DateTime<Utc>) -> Result<SeedOutcom
             now,
         )
         .await?;
+    seed_desk(stores, now, &users[1], &users[3], billing)
+        .await
+        .map_err(|e| StoreError::Other(format!("seeding tickets: {e:?}").into()))?;
     Ok(SeedOutcome::Seeded)
+}
+
+/// Demo customers and tickets in several states of the closed loop: one waiting for
+/// billing, one answered and due for follow-up, one archived on the first contact, one
+/// registered hours ago and never acknowledged (overdue), one in progress.
+async fn seed_desk(
+    stores: &Stores,
+    now: DateTime<Utc>,
+    agent: &User,
+    handler: &User,
+    billing: DepartmentId,
+) -> Result<(), DeskError> {
+    let customers = [
+        ("张明", "13800000001", Tier::Gold),
+        ("刘洋", "13900000002", Tier::Normal),
+        ("孙丽", "13700000003", Tier::Diamond),
+        ("周杰", "13600000004", Tier::Silver),
+        ("吴刚", "02165550005", Tier::Normal),
+    ];
+    let mut ids = Vec::new();
+    for (name, phone, tier) in customers {
+        let c = desk::create_customer(stores, now, agent, name, &[phone.to_owned()], tier).await?;
+        ids.push(c.id.0);
+    }
+    let input = |kind, complexity, customer: Uuid, subject: &str, on_call| RegisterInput {
+        kind,
+        channel: Channel::Phone,
+        priority: Priority::Normal,
+        complexity,
+        customer,
+        subject: subject.to_owned(),
+        description: String::new(),
+        category: String::new(),
+        on_call,
+        first_contact: None,
+    };
+    let earlier = now - Duration::hours(3);
+    // Waiting for billing to accept.
+    let t = desk::register(
+        stores,
+        earlier,
+        agent,
+        RegisterInput {
+            description: "客户称本月话费比上月多出 58 元，要求核查套餐外流量费用。".into(),
+            category: "billing/charge_dispute".into(),
+            ..input(
+                TicketKind::Complaint,
+                Some(Complexity::General),
+                ids[0],
+                "本月话费异常偏高",
+                true,
+            )
+        },
+    )
+    .await?;
+    let dispatch = Action::Dispatch {
+        department: billing,
+        note: "请核查 11 月账单流量费用".into(),
+    };
+    desk::act(
+        stores,
+        earlier + Duration::minutes(5),
+        agent,
+        t,
+        1,
+        dispatch,
+    )
+    .await?;
+    // Answered, waiting for the follow-up call.
+    let t = desk::register(
+        stores,
+        earlier,
+        agent,
+        input(
+            TicketKind::Complaint,
+            Some(Complexity::General),
+            ids[1],
+            "宽带经常掉线",
+            true,
+        ),
+    )
+    .await?;
+    desk::act(
+        stores,
+        earlier + Duration::minutes(30),
+        agent,
+        t,
+        1,
+        Action::Reply {
+            resolution: "已远程重置光猫并更换端口，近 2 小时无掉线。".into(),
+            cause_category: "network/line_fault".into(),
+        },
+    )
+    .await?;
+    // Archived on the first contact.
+    desk::register(
+        stores,
+        earlier,
+        agent,
+        RegisterInput {
+            first_contact: Some(desk::FirstContact {
+                resolution: "告知客户 5G 套餐资费及办理方式。".into(),
+                cause_category: "plan/information".into(),
+            }),
+            ..input(TicketKind::Inquiry, None, ids[3], "咨询 5G 套餐资费", true)
+        },
+    )
+    .await?;
+    // Registered from the portal hours ago, never acknowledged: overdue.
+    desk::register(
+        stores,
+        earlier,
+        agent,
+        RegisterInput {
+            channel: Channel::Portal,
+            ..input(
+                TicketKind::FaultReport,
+                None,
+                ids[2],
+                "家中固话无拨号音",
+                false,
+            )
+        },
+    )
+    .await?;
+    // In progress at billing.
+    let t = desk::register(
+        stores,
+        now - Duration::minutes(40),
+        agent,
+        input(
+            TicketKind::ServiceRequest,
+            None,
+            ids[4],
+            "申请开具 10 月发票",
+            true,
+        ),
+    )
+    .await?;
+    desk::act(
+        stores,
+        now - Duration::minutes(35),
+        agent,
+        t,
+        1,
+        Action::Dispatch {
+            department: billing,
+            note: "请开具 10 月增值税普通发票".into(),
+        },
+    )
+    .await?;
+    desk::act(
+        stores,
+        now - Duration::minutes(20),
+        handler,
+        t,
+        2,
+        Action::Accept,
+    )
+    .await?;
+    Ok(())
 }

@@ -46,12 +46,30 @@ impl Clock for SystemClock {
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "loopdesk.sid";
 
+/// Tickets the SLA sweeper claims per batch.
+pub const SWEEP_BATCH: u32 = 500;
+
 /// A built, bound application.
 pub struct Application {
     listener: TcpListener,
     router: Router,
     state: AppState,
+    background: Background,
+}
+
+/// Background jobs of one instance: expired-session cleanup and the SLA sweeper.
+struct Background {
     cleanup: tokio::task::JoinHandle<()>,
+    sweeper: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Background {
+    fn stop(&self) {
+        self.cleanup.abort();
+        if let Some(s) = &self.sweeper {
+            s.abort();
+        }
+    }
 }
 
 impl Application {
@@ -118,6 +136,24 @@ impl Application {
                 }
             }
         });
+        let sweeper = (config.sweep_seconds > 0).then(|| {
+            let (stores, clock) = (state.stores.clone(), state.clock.clone());
+            let every = Duration::from_secs(config.sweep_seconds);
+            tokio::spawn(async move {
+                let mut tick = tokio::time::interval(every);
+                tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                loop {
+                    tick.tick().await;
+                    match app::desk::run_once(&stores, clock.now(), SWEEP_BATCH).await {
+                        Ok(o) if o.warnings + o.overdue + o.breached > 0 => {
+                            tracing::info!(?o, "SLA sweeper raised events")
+                        }
+                        Ok(_) => {}
+                        Err(e) => tracing::warn!(error = ?e, "SLA sweeper pass failed"),
+                    }
+                }
+            })
+        });
         let session_layer = SessionManagerLayer::new(sessions)
             .with_name(SESSION_COOKIE)
             .with_secure(config.secure_cookies)
@@ -134,7 +170,7 @@ impl Application {
             listener,
             router,
             state,
-            cleanup,
+            background: Background { cleanup, sweeper },
         })
     }
 
@@ -164,7 +200,7 @@ impl Application {
             .with_graceful_shutdown(shutdown_signal())
             .await
             .context("the HTTP server failed");
-        self.cleanup.abort();
+        self.background.stop();
         tracing::info!("stopped");
         result
     }
@@ -174,7 +210,7 @@ impl Application {
         let _ = axum::serve(self.listener, self.router)
             .with_graceful_shutdown(stop)
             .await;
-        self.cleanup.abort();
+        self.background.stop();
     }
 }
 

@@ -30,6 +30,8 @@ pub enum ErrorCode {
     NotFound,
     /// Version or uniqueness conflict (409).
     Conflict,
+    /// The closed loop refused the action in the ticket's state (409).
+    Refused,
     /// Throttled or locked (429).
     RateLimited,
     /// Our fault (500); details only in the log.
@@ -44,6 +46,7 @@ pub struct ApiError {
     message: String,
     transaction_id: String,
     retry_after: Option<i64>,
+    field: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -51,6 +54,8 @@ struct Body<'a> {
     code: ErrorCode,
     message: &'a str,
     transaction_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<&'a str>,
 }
 
 impl ApiError {
@@ -62,7 +67,14 @@ impl ApiError {
             message,
             transaction_id: ctx.transaction_id.clone(),
             retry_after: None,
+            field: None,
         }
+    }
+
+    /// Names the offending field (`field` in the body).
+    pub fn field(mut self, field: String) -> ApiError {
+        self.field = Some(field);
+        self
     }
 
     /// Adds a `Retry-After` header (seconds).
@@ -124,6 +136,7 @@ impl IntoResponse for ApiError {
             code: self.code,
             message: &self.message,
             transaction_id: &self.transaction_id,
+            field: self.field.as_deref(),
         };
         let mut response = (self.status, Json(body)).into_response();
         if let Some(secs) = self.retry_after {
@@ -145,7 +158,7 @@ pub struct ApiCtx {
 }
 
 impl ApiCtx {
-    fn from_parts(extensions: &axum::http::Extensions, headers: &HeaderMap) -> ApiCtx {
+    pub(crate) fn from_parts(extensions: &axum::http::Extensions, headers: &HeaderMap) -> ApiCtx {
         ApiCtx {
             transaction_id: extensions
                 .get::<TransactionId>()

@@ -183,6 +183,7 @@ pub async fn me(
 /// A department in the directory.
 #[derive(Debug, Serialize)]
 pub struct DepartmentBody {
+    id: String,
     code: String,
     name: String,
     name_zh: String,
@@ -212,6 +213,7 @@ pub async fn departments(
         list.into_iter()
             .map(|d| DepartmentBody {
                 name: d.name(locale).to_owned(),
+                id: d.id.0.to_string(),
                 code: d.code,
                 name_zh: d.name_zh,
                 name_en: d.name_en,

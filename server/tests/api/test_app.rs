@@ -53,6 +53,7 @@ pub fn config(db_url: &str) -> Config {
         secure_cookies: false,
         session_idle_minutes: 120,
         site_root: "target/site".into(),
+        sweep_seconds: 0,
     }
 }
 

@@ -1,0 +1,94 @@
+//! `Caller`: the signed-in user of a REST request with the request context, extracted once
+//! so handlers stay thin; and the mapping of desk use-case errors to REST errors.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use loopdesk::locale::Locale;
+use loopdesk::ticket::action::TransitionError;
+use loopdesk::user::User;
+use tower_sessions::Session;
+
+use app::auth::{self, AuthSession};
+use app::desk::DeskError;
+use app::state::AppState;
+
+use super::error::{ApiCtx, ApiError, ErrorCode};
+
+/// A signed-in user (401 otherwise), their language and the request context.
+pub struct Caller {
+    /// The user.
+    pub user: User,
+    /// Their language (their choice, else the request's).
+    pub locale: Locale,
+    /// Transaction id and request language.
+    pub ctx: ApiCtx,
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let Ok(ctx) = ApiCtx::from_request_parts(parts, state).await;
+        let session = Session::from_request_parts(parts, state)
+            .await
+            .map_err(|_| ApiError::internal(&ctx))?;
+        let user = auth::require_user(state, &AuthSession(session))
+            .await
+            .map_err(|e| ApiError::from_app(&e, &ctx))?;
+        Ok(Caller {
+            locale: user.locale.unwrap_or(ctx.locale),
+            user,
+            ctx,
+        })
+    }
+}
+
+impl Caller {
+    /// The REST error for a desk error: refused transitions are 409 (403 for permission
+    /// refusals, 422 for missing fields), invalid fields 422 naming the field, stale
+    /// versions 409.
+    pub fn desk_error(&self, e: &DeskError) -> ApiError {
+        let (status, code, field) = match e {
+            DeskError::Forbidden => (StatusCode::FORBIDDEN, ErrorCode::Forbidden, None),
+            DeskError::NotFound => (StatusCode::NOT_FOUND, ErrorCode::NotFound, None),
+            DeskError::Conflict { .. } => (StatusCode::CONFLICT, ErrorCode::Conflict, None),
+            DeskError::Refused(TransitionError::MissingField { field }) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::Validation,
+                Some((*field).to_owned()),
+            ),
+            DeskError::Refused(TransitionError::BadRating(_)) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::Validation,
+                Some("rating".to_owned()),
+            ),
+            DeskError::Refused(TransitionError::Forbidden(_)) => {
+                (StatusCode::FORBIDDEN, ErrorCode::Forbidden, None)
+            }
+            DeskError::Refused(_) => (StatusCode::CONFLICT, ErrorCode::Refused, None),
+            DeskError::Invalid { field, .. } => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::Validation,
+                Some(field.clone()),
+            ),
+            DeskError::Internal => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal, None),
+        };
+        let mut err = ApiError::new(status, code, e.message(self.locale), &self.ctx);
+        if let Some(f) = field {
+            err = err.field(f);
+        }
+        err
+    }
+
+    /// A 422 naming a field, with a message in the caller's language.
+    pub fn invalid(&self, field: &str, message: String) -> ApiError {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::Validation,
+            message,
+            &self.ctx,
+        )
+        .field(field.to_owned())
+    }
+}
