@@ -8,3 +8,4 @@ mod pages;
 mod protocol;
 mod store_conformance;
 mod test_app;
+mod tickets;

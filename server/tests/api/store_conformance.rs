@@ -228,6 +228,249 @@ pub async fn the_database_answers_pings(stores: &Stores) {
     stores.health.ping().await.unwrap();
 }
 
+// ---------------------------------------------------------------- desk
+
+fn customer(name: &str, phone: &str) -> loopdesk::customer::Customer {
+    loopdesk::customer::Customer::new(
+        loopdesk::customer::CustomerId(Uuid::new_v4()),
+        name,
+        &[phone.to_owned()],
+        loopdesk::customer::Tier::Silver,
+    )
+    .unwrap()
+}
+
+async fn stored_ticket(
+    stores: &Stores,
+    d: DepartmentId,
+    c: &loopdesk::customer::Customer,
+    due_in_minutes: i64,
+) -> loopdesk::ticket::Ticket {
+    use loopdesk::store::desk::{NewTicket, SlaSnapshot, TicketDetails};
+    use loopdesk::ticket::event::{EventKind, NewEvent};
+    use loopdesk::ticket::*;
+    let t = Ticket::register(Registration {
+        id: TicketId(Uuid::new_v4()),
+        kind: TicketKind::Query,
+        channel: Channel::Phone,
+        customer: c.id,
+        tier: c.tier,
+        priority: Priority::Normal,
+        complexity: None,
+        department: d,
+        registered_by: None,
+        on_call: false,
+    })
+    .unwrap();
+    let due = t0() + Duration::minutes(due_in_minutes);
+    stores
+        .tickets
+        .create_ticket(NewTicket {
+            ticket: t.clone(),
+            details: TicketDetails {
+                subject: format!("due in {due_in_minutes}"),
+                description: String::new(),
+                category: String::new(),
+            },
+            day: "20261123".into(),
+            registered_at: t0(),
+            registered_by: None,
+            events: vec![NewEvent {
+                at: t0(),
+                actor: None,
+                kind: EventKind::Registered { on_call: false },
+                from: None,
+                to: t.state,
+            }],
+            sla: SlaSnapshot {
+                targets: Vec::new(),
+                next_check_at: Some(due),
+                nearest_due_at: Some(due),
+                risk_at: Some(due - Duration::minutes(5)),
+            },
+        })
+        .await
+        .unwrap();
+    t
+}
+
+pub async fn customers_are_searched_by_name_and_number(stores: &Stores) {
+    let a = customer("张明", "13800000001");
+    stores.customers.create_customer(&a, t0()).await.unwrap();
+    stores
+        .customers
+        .create_customer(&customer("李华", "021-6555 0005"), t0())
+        .await
+        .unwrap();
+    assert_eq!(stores.customers.get_customer(a.id).await.unwrap(), a);
+    let by_name = stores.customers.search_customers("张", 10).await.unwrap();
+    assert_eq!(by_name, vec![a.clone()]);
+    let by_number = stores
+        .customers
+        .search_customers("0216555", 10)
+        .await
+        .unwrap();
+    assert_eq!(by_number.len(), 1);
+    assert_eq!(by_number[0].name, "李华");
+    assert!(stores
+        .customers
+        .search_customers("%", 10)
+        .await
+        .unwrap()
+        .is_empty());
+    // A number has one owner.
+    let dup = customer("王五", "13800000001");
+    assert!(matches!(
+        stores.customers.create_customer(&dup, t0()).await,
+        Err(StoreError::Conflict { .. })
+    ));
+    assert!(matches!(
+        stores.customers.get_customer(dup.id).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+pub async fn ticket_writes_are_version_checked_and_chained(stores: &Stores) {
+    use loopdesk::store::desk::{SlaSnapshot, TicketWrite};
+    use loopdesk::ticket::action::Action;
+    use loopdesk::ticket::event::{verify_chain, EventKind, NewEvent};
+    use loopdesk::ticket::TicketState;
+    let d = dept(stores, "center").await;
+    let c = customer("张明", "13800000001");
+    stores.customers.create_customer(&c, t0()).await.unwrap();
+    let t = stored_ticket(stores, d, &c, 15).await;
+    let first = stores.tickets.get_ticket(t.id).await.unwrap();
+    assert_eq!(first.number, "T20261123-000001");
+    assert_eq!(first.ticket, t);
+    let second = stored_ticket(stores, d, &c, 30).await;
+    assert_eq!(
+        stores.tickets.get_ticket(second.id).await.unwrap().number,
+        "T20261123-000002"
+    );
+
+    let mut next = t.clone();
+    next.state = TicketState::Acknowledged;
+    next.version = 2;
+    let write = |ticket: loopdesk::ticket::Ticket| TicketWrite {
+        ticket,
+        events: vec![NewEvent {
+            at: t0() + Duration::minutes(1),
+            actor: None,
+            kind: EventKind::Action(Action::Acknowledge),
+            from: Some(TicketState::New),
+            to: TicketState::Acknowledged,
+        }],
+        sla: SlaSnapshot::default(),
+        outbound: Vec::new(),
+        notifications: Vec::new(),
+        at: t0() + Duration::minutes(1),
+    };
+    stores
+        .tickets
+        .write_ticket(1, write(next.clone()))
+        .await
+        .unwrap();
+    // The same expected version again: conflict, nothing written.
+    let mut stale = next.clone();
+    stale.state = TicketState::Cancelled;
+    assert!(matches!(
+        stores.tickets.write_ticket(1, write(stale)).await,
+        Err(StoreError::Conflict { what: "version" })
+    ));
+    let stored = stores.tickets.get_ticket(t.id).await.unwrap();
+    assert_eq!(stored.ticket.state, TicketState::Acknowledged);
+    assert_eq!(stored.ticket.version, 2);
+    assert_eq!(stored.next_check_at, None, "the SLA snapshot was replaced");
+    let events = stores.tickets.ticket_events(t.id).await.unwrap();
+    assert_eq!(events.len(), 2);
+    assert_eq!(verify_chain(&events), Ok(()));
+    assert!(matches!(
+        stores
+            .tickets
+            .write_ticket(
+                1,
+                write({
+                    let mut x = next;
+                    x.id = loopdesk::ticket::TicketId(Uuid::new_v4());
+                    x
+                })
+            )
+            .await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+pub async fn due_tickets_are_claimed_earliest_first_and_lists_page(stores: &Stores) {
+    use loopdesk::store::desk::{TicketQuery, TicketSort};
+    let d = dept(stores, "center").await;
+    let c = customer("张明", "13800000001");
+    stores.customers.create_customer(&c, t0()).await.unwrap();
+    let late = stored_ticket(stores, d, &c, 60).await;
+    let early = stored_ticket(stores, d, &c, 10).await;
+    let middle = stored_ticket(stores, d, &c, 30).await;
+    let now = t0() + Duration::minutes(45);
+    let due = stores.tickets.due_for_sla_check(now, 10).await.unwrap();
+    assert_eq!(due, vec![early.id, middle.id]);
+    assert_eq!(
+        stores.tickets.due_for_sla_check(now, 1).await.unwrap(),
+        vec![early.id]
+    );
+    let q = |page, page_size| TicketQuery {
+        open_only: true,
+        sort: TicketSort::NearestDue,
+        page,
+        page_size,
+        ..TicketQuery::default()
+    };
+    let p1 = stores.tickets.list_tickets(&q(1, 2)).await.unwrap();
+    assert_eq!(p1.total, 3);
+    let ids: Vec<_> = p1.items.iter().map(|r| r.id).collect();
+    assert_eq!(ids, vec![early.id, middle.id]);
+    assert_eq!(p1.items[0].customer_name, "张明");
+    let p2 = stores.tickets.list_tickets(&q(2, 2)).await.unwrap();
+    assert_eq!(
+        p2.items.iter().map(|r| r.id).collect::<Vec<_>>(),
+        vec![late.id]
+    );
+    let risky = stores
+        .tickets
+        .list_tickets(&TicketQuery {
+            at_risk_at: Some(t0() + Duration::minutes(26)),
+            ..q(1, 50)
+        })
+        .await
+        .unwrap();
+    assert_eq!(risky.total, 2);
+    assert_eq!(stores.tickets.open_ticket_ids().await.unwrap().len(), 3);
+}
+
+pub async fn calendars_and_policies_round_trip(stores: &Stores) {
+    use loopdesk::calendar::spec::CalendarSpec;
+    use loopdesk::store::desk::StoredCalendar;
+    assert!(stores.sla_config.calendars().await.unwrap().is_empty());
+    assert!(stores.sla_config.policies().await.unwrap().is_empty());
+    let cal = StoredCalendar {
+        code: "office".into(),
+        spec: CalendarSpec::of(&loopdesk::calendar::Calendar::office()),
+        updated_at: t0(),
+    };
+    stores.sla_config.put_calendar(cal.clone()).await.unwrap();
+    stores.sla_config.put_calendar(cal.clone()).await.unwrap();
+    assert_eq!(stores.sla_config.calendars().await.unwrap(), vec![cal]);
+    let policies = loopdesk::sla::seed_policies();
+    stores
+        .sla_config
+        .put_policies(&policies, t0())
+        .await
+        .unwrap();
+    stores
+        .sla_config
+        .put_policies(&policies, t0())
+        .await
+        .unwrap();
+    assert_eq!(stores.sla_config.policies().await.unwrap(), policies);
+}
+
 async fn sqlite() -> (tempfile::TempDir, Stores) {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/conformance.db?mode=rwc", dir.path().display());
@@ -258,4 +501,8 @@ on_sqlite!(
     old_failures_fall_out_of_the_window,
     audit_entries_come_back_newest_first,
     the_database_answers_pings,
+    customers_are_searched_by_name_and_number,
+    ticket_writes_are_version_checked_and_chained,
+    due_tickets_are_claimed_earliest_first_and_lists_page,
+    calendars_and_policies_round_trip,
 );
