@@ -65,6 +65,8 @@ pub trait UserStore: Send + Sync {
     async fn record_login(&self, id: UserId, now: DateTime<Utc>) -> Result<(), StoreError>;
     /// Number of users (to know whether demo data was seeded).
     async fn count_users(&self) -> Result<u64, StoreError>;
+    /// Enabled staff who work tickets (agents and supervisors), by name.
+    async fn list_ticket_staff(&self) -> Result<Vec<User>, StoreError>;
 }
 
 /// Departments (客服中心, 计费, 网络维护, 装维 …).

@@ -1,6 +1,7 @@
 //! Reusable view pieces: the page frame with header and navigation, the language switch,
 //! status cards and empty states.
 
+pub mod clock;
 pub mod frame;
 pub mod icon;
 pub mod lang_switch;

@@ -27,6 +27,7 @@ use loopdesk::user::{Role, User};
 use uuid::Uuid;
 
 use crate::state::Stores;
+pub use crate::views::{FirstContact, RegisterInput};
 
 /// Longest accepted subject.
 pub const MAX_SUBJECT: usize = 200;
@@ -232,46 +233,6 @@ fn local_day(cfg: &SlaConfig, at: DateTime<Utc>) -> String {
 }
 
 // ------------------------------------------------------------------ register
-
-/// Resolved on the first contact (inquiries and queries on the call).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct FirstContact {
-    /// The answer.
-    pub resolution: String,
-    /// Cause category.
-    pub cause_category: String,
-}
-
-/// What registering a ticket needs.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct RegisterInput {
-    /// Kind.
-    pub kind: TicketKind,
-    /// Channel.
-    pub channel: Channel,
-    /// Priority.
-    #[serde(default = "normal")]
-    pub priority: Priority,
-    /// Complexity (complaints).
-    #[serde(default)]
-    pub complexity: Option<Complexity>,
-    /// Customer.
-    pub customer: Uuid,
-    /// One-line summary.
-    pub subject: String,
-    /// What the customer said.
-    #[serde(default)]
-    pub description: String,
-    /// Business category.
-    #[serde(default)]
-    pub category: String,
-    /// Registered on a call with the customer (acknowledged at once).
-    #[serde(default)]
-    pub on_call: bool,
-    /// Answer and archive at once (inquiries and queries).
-    #[serde(default)]
-    pub first_contact: Option<FirstContact>,
-}
 
 fn normal() -> Priority {
     Priority::Normal
@@ -633,6 +594,8 @@ pub struct TicketDetail {
     pub sla: Vec<TargetStatus>,
     /// Action codes the viewer may take.
     pub allowed: Vec<&'static str>,
+    /// When it was read.
+    pub as_of: DateTime<Utc>,
 }
 
 /// Reads a ticket for a staff member.
@@ -673,6 +636,7 @@ pub async fn detail(
         customer,
         sla,
         allowed,
+        as_of: now,
     })
 }
 

@@ -20,6 +20,13 @@ pub enum AppError {
     /// The thing does not exist.
     #[error("not found")]
     NotFound,
+    /// The input or action was refused; the message (in the user's language) says why
+    /// and names the field.
+    #[error("refused: {0}")]
+    Refused(String),
+    /// Someone else changed the record; the message says so in the user's language.
+    #[error("conflict: {0}")]
+    Conflict(String),
     /// Something failed on the server; details are in the log only.
     #[error("internal error")]
     Internal,
@@ -36,6 +43,7 @@ impl AppError {
             AppError::Unauthenticated => tx.err_unauthenticated.to_owned(),
             AppError::Forbidden => tx.err_forbidden.to_owned(),
             AppError::NotFound => tx.err_not_found.to_owned(),
+            AppError::Refused(m) | AppError::Conflict(m) => m.clone(),
             AppError::Internal | AppError::ServerFn(_) => tx.err_internal.to_owned(),
         }
     }

@@ -6,6 +6,7 @@
 //! The same catalogue serves the pages (SSR and wasm) and the server's API error messages.
 //! Placeholders are written `{name}` and filled with [`fill`].
 
+pub mod desk;
 pub mod names;
 
 use loopdesk::access::Area;

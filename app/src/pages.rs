@@ -7,3 +7,5 @@ pub mod errors;
 pub mod login;
 pub mod portal;
 pub mod supervisor;
+pub mod ticket;
+pub mod tickets;

@@ -3,7 +3,53 @@
 //! server (`ssr`) from the desk use cases' results; the browser only reads them.
 
 use chrono::{DateTime, Utc};
+use loopdesk::ticket::{Channel, Complexity, Priority, TicketKind};
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Resolved on the first contact (inquiries and queries on the call).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FirstContact {
+    /// The answer.
+    pub resolution: String,
+    /// Cause category.
+    pub cause_category: String,
+}
+
+/// What registering a ticket needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterInput {
+    /// Kind.
+    pub kind: TicketKind,
+    /// Channel.
+    pub channel: Channel,
+    /// Priority.
+    #[serde(default = "normal_priority")]
+    pub priority: Priority,
+    /// Complexity (complaints).
+    #[serde(default)]
+    pub complexity: Option<Complexity>,
+    /// Customer.
+    pub customer: Uuid,
+    /// One-line summary.
+    pub subject: String,
+    /// What the customer said.
+    #[serde(default)]
+    pub description: String,
+    /// Business category.
+    #[serde(default)]
+    pub category: String,
+    /// Registered on a call with the customer (acknowledged at once).
+    #[serde(default)]
+    pub on_call: bool,
+    /// Answer and archive at once (inquiries and queries).
+    #[serde(default)]
+    pub first_contact: Option<FirstContact>,
+}
+
+fn normal_priority() -> Priority {
+    Priority::Normal
+}
 
 /// `{code, name}` for enumerations (DESIGN §4).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -133,6 +179,8 @@ pub struct TicketView {
     pub chain_intact: bool,
     /// Actions the reader may take now.
     pub allowed_actions: Vec<CodeName>,
+    /// The server's clock when this was read (countdowns start from it).
+    pub as_of: DateTime<Utc>,
 }
 
 /// A row of a ticket list.
@@ -187,6 +235,8 @@ pub struct TicketList {
     pub total_pages: u32,
     /// This is the last page.
     pub last_page: bool,
+    /// The server's clock when this was read.
+    pub as_of: DateTime<Utc>,
 }
 
 #[cfg(feature = "ssr")]
@@ -415,6 +465,7 @@ mod build {
                 })
                 .collect(),
             chain_intact: d.chain_intact,
+            as_of: d.as_of,
             allowed_actions: d
                 .allowed
                 .iter()
@@ -467,6 +518,7 @@ mod build {
             total: page.total,
             total_pages,
             last_page: page_no >= total_pages,
+            as_of: now,
         })
     }
 }

@@ -12,18 +12,20 @@ export const PERSONAS = [
   { login: "13800000001", home: "/portal", name: "张明", heading: "自助服务" },
 ] as const;
 
-/** Collects page errors, console errors and failed sub-resource requests. */
-export function watchErrors(page: Page): string[] {
+/** Collects page errors, console errors and failed sub-resource requests; `expected`
+ * lists `URL STATUS` patterns a test provokes on purpose. */
+export function watchErrors(page: Page, expected: RegExp[] = []): string[] {
   const problems: string[] = [];
   page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
   page.on("console", (m) => {
     // A 403/404 document is expected where tests ask for one; chromium logs it as an error.
-    if (m.type() === "error" && !/status of 40[34]/.test(m.text())) {
+    if (m.type() === "error" && !/status of 40[349]|status of 422/.test(m.text())) {
       problems.push(`console: ${m.text()}`);
     }
   });
   page.on("response", (r) => {
-    if (r.status() >= 400 && r.request().resourceType() !== "document") {
+    const seen = `${r.url()} ${r.status()}`;
+    if (r.status() >= 400 && r.request().resourceType() !== "document" && !expected.some((e) => e.test(seen))) {
       problems.push(`HTTP ${r.status()} ${r.url()}`);
     }
   });

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use loopdesk::locale::Locale;
 
+use crate::api::desk::{queue_counts, QueueSizes};
 use crate::components::icon::IconKind;
 use crate::components::panel::{Empty, Panel, Tile};
 use crate::i18n::t;
@@ -12,6 +13,7 @@ use crate::i18n::t;
 #[component]
 pub fn AgentHome(locale: Locale) -> impl IntoView {
     let tx = t(locale);
+    let counts = Resource::new(|| (), |_| queue_counts());
     view! {
         <div class="grid grid-agent">
             <div class="col-main">
@@ -19,11 +21,25 @@ pub fn AgentHome(locale: Locale) -> impl IntoView {
                     <Empty icon=IconKind::Phone title=tx.no_call hint=tx.no_call_hint/>
                 </Panel>
                 <Panel title=tx.my_queue>
-                    <div class="tiles">
-                        <Tile label=tx.queue_due_soon value=None tone="warn"/>
-                        <Tile label=tx.queue_open value=None tone="info"/>
-                        <Tile label=tx.queue_to_revisit value=None tone="ok"/>
-                    </div>
+                    <Suspense fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            let c = counts.await.ok();
+                            let v = |f: fn(&QueueSizes) -> u64| c.map(|c| f(&c).to_string());
+                            view! {
+                                <div class="tiles" data-testid="queue-tiles">
+                                    <a class="tile-link" href="/agent/tickets?queue=at_risk">
+                                        <Tile label=tx.queue_due_soon value=v(|c| c.at_risk) tone="warn"/>
+                                    </a>
+                                    <a class="tile-link" href="/agent/tickets?queue=mine">
+                                        <Tile label=tx.queue_open value=v(|c| c.mine) tone="info"/>
+                                    </a>
+                                    <a class="tile-link" href="/agent/tickets?queue=department">
+                                        <Tile label=tx.queue_to_revisit value=v(|c| c.to_revisit) tone="ok"/>
+                                    </a>
+                                </div>
+                            }
+                        })}
+                    </Suspense>
                 </Panel>
             </div>
             <div class="col-side">

@@ -23,7 +23,12 @@ pub fn AreaPage(area: Area) -> impl IntoView {
     view! {
         <Suspense fallback=|| view! { <div class="loading"></div> }>
             {move || Suspend::new(async move {
-                let section = params.read().get("section").unwrap_or_default();
+                let ticket_id = params.read().get("id");
+                let section = if ticket_id.is_some() {
+                    "tickets".to_owned()
+                } else {
+                    params.read().get("section").unwrap_or_default()
+                };
                 let path = location.pathname.get_untracked();
                 match session.await {
                     Err(e) => view! { <ErrorBox error=e/> }.into_any(),
@@ -46,8 +51,12 @@ pub fn AreaPage(area: Area) -> impl IntoView {
                                 if !known {
                                     return view! { <NotFoundPage/> }.into_any();
                                 }
-                                let body = if section.is_empty() {
+                                let body = if let Some(id) = ticket_id {
+                                    view! { <crate::pages::ticket::TicketPage locale id/> }.into_any()
+                                } else if section.is_empty() {
                                     home(area, &user, locale)
+                                } else if let Some(page) = section_page(area, &section, locale) {
+                                    page
                                 } else {
                                     let tx = t(locale);
                                     view! {
@@ -72,6 +81,15 @@ pub fn AreaPage(area: Area) -> impl IntoView {
             })}
         </Suspense>
     }
+}
+
+fn section_page(area: Area, section: &str, locale: loopdesk::locale::Locale) -> Option<AnyView> {
+    Some(match (area, section) {
+        (Area::Agent, "tickets") => {
+            view! { <crate::pages::tickets::TicketsPage locale/> }.into_any()
+        }
+        _ => return None,
+    })
 }
 
 fn home(area: Area, user: &crate::api::SessionUser, locale: loopdesk::locale::Locale) -> AnyView {

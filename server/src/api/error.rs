@@ -125,6 +125,15 @@ impl ApiError {
                 t(ctx.locale).err_not_found.into(),
                 ctx,
             ),
+            AppError::Refused(m) => Self::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::Validation,
+                m.clone(),
+                ctx,
+            ),
+            AppError::Conflict(m) => {
+                Self::new(StatusCode::CONFLICT, ErrorCode::Conflict, m.clone(), ctx)
+            }
             AppError::Internal | AppError::ServerFn(_) => Self::internal(ctx),
         }
     }

@@ -203,6 +203,20 @@ impl UserStore for SqliteBackend {
         Ok(())
     }
 
+    async fn list_ticket_staff(&self) -> Result<Vec<User>, StoreError> {
+        let sql = format!(
+            "select {USER_COLUMNS} from users where role in ('agent', 'supervisor') \
+             and disabled = 0 order by display_name, id"
+        );
+        let rows = sqlx::query(&sql)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(other)?;
+        rows.iter()
+            .map(|r| user_from_row(r).map(|(u, _)| u))
+            .collect()
+    }
+
     async fn count_users(&self) -> Result<u64, StoreError> {
         let n: i64 = sqlx::query_scalar("select count(*) from users")
             .fetch_one(&self.pool)
