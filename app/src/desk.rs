@@ -51,7 +51,7 @@ pub enum Invalid {
     /// A time that is in the future or out of order.
     BadTime,
     /// A calendar field.
-    Calendar(String),
+    Calendar(loopdesk::calendar::spec::SpecProblem),
     /// A customer field.
     Customer(CustomerError),
     /// Registration rule.
@@ -825,13 +825,10 @@ pub async fn put_calendar(
         return Err(DeskError::NotFound);
     }
     let cal = spec.build().map_err(|SpecError { field, problem }| {
-        DeskError::invalid(field, Invalid::Calendar(problem.to_string()))
+        DeskError::invalid(field, Invalid::Calendar(problem))
     })?;
     if let Err(e @ CalendarError::NoWorkingTime) = cal.add_business_seconds(now, 60) {
-        return Err(DeskError::invalid(
-            "weekly",
-            Invalid::Calendar(e.to_string()),
-        ));
+        return Err(DeskError::invalid("weekly", Invalid::Calendar(e.into())));
     }
     // Store the normalised form (sorted intervals and dates).
     let spec = CalendarSpec::of(&cal);
@@ -1051,8 +1048,10 @@ impl DeskError {
                     (Invalid::BadTime, false) => {
                         "is not a valid time (not in the future, and in order)".to_owned()
                     }
-                    (Invalid::Calendar(detail), true) => format!("无效：{detail}"),
-                    (Invalid::Calendar(detail), false) => format!("is invalid: {detail}"),
+                    (Invalid::Calendar(p), true) => {
+                        format!("无效：{}", crate::i18n::names::spec_problem(p, locale))
+                    }
+                    (Invalid::Calendar(p), false) => format!("is invalid: {p}"),
                     (Invalid::Customer(e), true) => match e {
                         CustomerError::NameRequired => "必须填写".to_owned(),
                         CustomerError::PhoneRequired => "至少填写一个电话号码".to_owned(),

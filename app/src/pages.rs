@@ -1,6 +1,7 @@
 //! Route-level components, one module per persona plus sign-in and error pages.
 
 pub mod admin;
+pub mod admin_sla;
 pub mod agent;
 pub mod area;
 pub mod errors;

@@ -134,6 +134,11 @@ mod support {
                 StatusCode::UNPROCESSABLE_ENTITY,
             ),
         };
+        with_status(err, status)
+    }
+
+    /// Sets the HTTP status of the server-function response and passes the error on.
+    pub fn with_status(err: AppError, status: axum::http::StatusCode) -> AppError {
         if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
             res.set_status(status);
         }
@@ -378,14 +383,18 @@ pub async fn import_holidays(code: String, csv: String) -> Result<usize, AppErro
         return Err(AppError::Forbidden);
     }
     let imported = loopdesk::calendar::spec::parse_overrides_csv(&csv).map_err(|e| {
-        AppError::Refused(match locale {
+        let message = match locale {
             loopdesk::locale::Locale::ZhCn => format!(
                 "CSV 第 {} 有误：{}",
                 e.field.trim_start_matches("line "),
                 e.problem
             ),
             loopdesk::locale::Locale::En => format!("CSV {}: {}", e.field, e.problem),
-        })
+        };
+        support::with_status(
+            AppError::Refused(message),
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+        )
     })?;
     let n = imported.len();
     let mut spec = crate::desk::calendars(&state.stores)

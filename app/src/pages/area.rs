@@ -88,6 +88,12 @@ fn section_page(area: Area, section: &str, locale: loopdesk::locale::Locale) -> 
         (Area::Agent, "tickets") => {
             view! { <crate::pages::tickets::TicketsPage locale/> }.into_any()
         }
+        (Area::Admin, "calendars") => {
+            view! { <crate::pages::admin_sla::CalendarsPage locale/> }.into_any()
+        }
+        (Area::Admin, "sla") => {
+            view! { <crate::pages::admin_sla::PoliciesPage locale/> }.into_any()
+        }
         _ => return None,
     })
 }
