@@ -200,13 +200,12 @@ pub fn snapshot(
     })
 }
 
-fn history(
-    stored: &[TicketEvent],
-    new: &[NewEvent],
-) -> (
-    Vec<(DateTime<Utc>, ClockEvent)>,
-    Vec<(sla::SlaTarget, sla::SlaAlert, DateTime<Utc>)>,
-) {
+/// Clock events of a history, in order.
+type ClockHistory = Vec<(DateTime<Utc>, ClockEvent)>;
+/// SLA points already raised: (target, point, run start).
+type Fired = Vec<(sla::SlaTarget, sla::SlaAlert, DateTime<Utc>)>;
+
+fn history(stored: &[TicketEvent], new: &[NewEvent]) -> (ClockHistory, Fired) {
     let mut clock = clock_events(stored);
     let mut fired = fired_alerts(stored);
     for e in new {

@@ -45,6 +45,7 @@ test("an administrator edits the office calendar and imports holidays", async ({
   await page.getByRole("button", { name: "导入" }).click();
   await expect(page.getByTestId("flash")).toContainText("已导入 3 个日期");
   await expect(page.getByTestId("overrides").locator("tbody tr")).toHaveCount(5);
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: "screenshots/admin-calendars-zh-CN.png", fullPage: true });
   expect(problems).toEqual([]);
 });

@@ -57,6 +57,20 @@ pub async fn transaction_id(mut request: Request, next: Next) -> Response {
     response
 }
 
+/// The OpenAPI document of this API (hand-written; a test checks every documented path
+/// is routed).
+pub const OPENAPI: &str = include_str!("api/openapi.json");
+
+/// `GET /api/v1/openapi.json`.
+pub async fn openapi() -> Response {
+    use axum::response::IntoResponse;
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        OPENAPI,
+    )
+        .into_response()
+}
+
 /// Largest accepted request body (DESIGN §4).
 pub const BODY_LIMIT: usize = 1024 * 1024;
 
@@ -88,6 +102,7 @@ pub fn routes() -> Router<AppState> {
             get(tickets::policies).put(tickets::put_policies),
         )
         .route("/sla/preview", post(tickets::preview))
+        .route("/openapi.json", get(openapi))
         .fallback(error::not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
 }

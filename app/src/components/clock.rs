@@ -91,7 +91,8 @@ pub fn ticking(as_of: DateTime<Utc>) -> ReadSignal<DateTime<Utc>> {
 /// A ticket state as a coloured badge.
 #[component]
 pub fn StateBadge(code: String, name: String) -> impl IntoView {
-    view! { <span class=format!("badge state-{code}") data-state=code.clone()>{name}</span> }
+    let class = format!("badge state-{code}");
+    view! { <span class=class data-state=code>{name}</span> }
 }
 
 /// A live countdown to a due time.

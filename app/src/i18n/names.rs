@@ -260,6 +260,33 @@ pub fn transition_error(e: &TransitionError, locale: Locale) -> String {
     }
 }
 
+/// What is wrong with a calendar field, in the user's language.
+pub fn spec_problem(p: &loopdesk::calendar::spec::SpecProblem, locale: Locale) -> String {
+    use loopdesk::calendar::spec::SpecProblem as P;
+    use loopdesk::calendar::CalendarError as C;
+    if locale == Locale::En {
+        return p.to_string();
+    }
+    match p {
+        P::Calendar(c) => match c {
+            C::BadTime { text } => format!("“{text}”不是有效的时刻（HH:MM，00:00 至 24:00）"),
+            C::OutOfDay { minute } => format!("第 {minute} 分钟超出一天的范围"),
+            C::EmptyInterval { .. } => "时段的结束时间必须晚于开始时间".to_owned(),
+            C::Overlap { first, second } => format!("时段 {first} 与 {second} 重叠"),
+            C::OverrideWithoutIntervals { date } => {
+                format!("{date} 是调休或特殊工作日，至少需要一个工作时段")
+            }
+            C::UnknownTimeZone { name } => format!("未知时区“{name}”"),
+            C::NoWorkingTime => "该日历三年内没有任何工作时间".to_owned(),
+        },
+        P::BadDate(d) => format!("“{d}”不是有效日期（YYYY-MM-DD）"),
+        P::DuplicateDate(d) => format!("日期 {d} 重复"),
+        P::HolidayWithIntervals => "节假日不能有工作时段".to_owned(),
+        P::BadLine(l) => format!("格式应为 日期,类型[,时段]，实际为“{l}”"),
+        P::BadKind(k) => format!("“{k}”不是 holiday、workday 或 special"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -290,32 +317,5 @@ mod tests {
             transition_error(&e, Locale::En),
             "The reason (reason) is required"
         );
-    }
-}
-
-/// What is wrong with a calendar field, in the user's language.
-pub fn spec_problem(p: &loopdesk::calendar::spec::SpecProblem, locale: Locale) -> String {
-    use loopdesk::calendar::spec::SpecProblem as P;
-    use loopdesk::calendar::CalendarError as C;
-    if locale == Locale::En {
-        return p.to_string();
-    }
-    match p {
-        P::Calendar(c) => match c {
-            C::BadTime { text } => format!("“{text}”不是有效的时刻（HH:MM，00:00 至 24:00）"),
-            C::OutOfDay { minute } => format!("第 {minute} 分钟超出一天的范围"),
-            C::EmptyInterval { .. } => "时段的结束时间必须晚于开始时间".to_owned(),
-            C::Overlap { first, second } => format!("时段 {first} 与 {second} 重叠"),
-            C::OverrideWithoutIntervals { date } => {
-                format!("{date} 是调休或特殊工作日，至少需要一个工作时段")
-            }
-            C::UnknownTimeZone { name } => format!("未知时区“{name}”"),
-            C::NoWorkingTime => "该日历三年内没有任何工作时间".to_owned(),
-        },
-        P::BadDate(d) => format!("“{d}”不是有效日期（YYYY-MM-DD）"),
-        P::DuplicateDate(d) => format!("日期 {d} 重复"),
-        P::HolidayWithIntervals => "节假日不能有工作时段".to_owned(),
-        P::BadLine(l) => format!("格式应为 日期,类型[,时段]，实际为“{l}”"),
-        P::BadKind(k) => format!("“{k}”不是 holiday、workday 或 special"),
     }
 }

@@ -234,7 +234,8 @@ fn CalendarEditor(
                                         <option value="special">{tx.special}</option>
                                     </select>
                                 </td>
-                                <td><input type="text" name=format!("intervals-{i}") bind:value=r.intervals placeholder="09:00-12:00 13:30-18:00"/></td>
+                                <td><input type="text" name=format!("intervals-{i}") bind:value=r.intervals
+                                    placeholder=move || if r.kind.get() == "holiday" { "" } else { "09:00-12:00 13:30-18:00" }/></td>
                                 <td><button type="button" class="btn btn-ghost" on:click=move |_| rows.update(|v| { v.remove(i); })>{tx.remove}</button></td>
                             </tr>
                         }).collect_view()}

@@ -441,7 +441,7 @@ fn ActionPanel(ticket: RwSignal<TicketView>, dir: DeskDirectory, locale: Locale)
                                     type="button"
                                     class="btn"
                                     class:btn-primary=move || selected.get().as_deref() == Some(active.as_str())
-                                    data-action=a.code.clone()
+                                    data-action=a.code
                                     on:click=move |_| { message.set(None); selected.set(Some(code.clone())); }
                                 >
                                     {a.name}
@@ -451,15 +451,17 @@ fn ActionPanel(ticket: RwSignal<TicketView>, dir: DeskDirectory, locale: Locale)
                     </div>
                 }.into_any()
             }}
-            {move || selected.get().map(|code| view! {
-                <form class="form action-form" on:submit=submit data-form=code.clone() novalidate>
-                    {form(code.clone())}
+            {move || selected.get().map(|code| {
+                let body = form(code.clone());
+                view! {
+                <form class="form action-form" on:submit=submit data-form=code novalidate>
+                    {body}
                     <div class="form-actions">
                         <button type="submit" class="btn btn-primary" disabled=move || busy.get()>{tx.submit}</button>
                         <button type="button" class="btn btn-ghost" on:click=move |_| selected.set(None)>{tx.cancel_form}</button>
                     </div>
                 </form>
-            })}
+            }})}
         </Panel>
     }
 }

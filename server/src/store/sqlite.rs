@@ -15,7 +15,9 @@ use loopdesk::store::{
     PasswordHash, StoreError, UserStore,
 };
 use loopdesk::user::{Department, DepartmentId, LoginName, Role, User, UserId};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+};
 use sqlx::{Row, SqlitePool};
 use uuid::Uuid;
 
@@ -70,6 +72,8 @@ impl SqliteBackend {
             .with_context(|| "DATABASE_URL is not a valid sqlite URL")?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
+            // WAL + NORMAL: durable across process crashes, one fsync per checkpoint.
+            .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(5))
             .foreign_keys(true);
         if let Some(parent) = options.get_filename().parent() {

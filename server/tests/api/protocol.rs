@@ -125,3 +125,39 @@ async fn health_and_readiness() {
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.text().await.unwrap(), "ready");
 }
+
+#[tokio::test]
+async fn every_documented_path_is_routed_and_the_document_is_served() {
+    let app = TestApp::spawn().await;
+    let client = app.client();
+    let r = client
+        .get(app.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let doc: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let paths = doc["paths"].as_object().expect("paths");
+    assert!(paths.len() >= 14);
+    for (path, ops) in paths {
+        let concrete = path
+            .replace("{id}", &uuid::Uuid::nil().to_string())
+            .replace("{code}", "office");
+        for method in ops.as_object().unwrap().keys() {
+            let url = app.url(&format!("/api/v1{concrete}"));
+            let req = match method.as_str() {
+                "get" => client.get(url),
+                "post" => client.post(url).json(&serde_json::json!({})),
+                "put" => client.put(url).json(&serde_json::json!({})),
+                "delete" => client.delete(url),
+                other => panic!("unexpected method {other}"),
+            };
+            let status = req.send().await.unwrap().status().as_u16();
+            assert!(
+                status != 404 && status != 405 && status < 500,
+                "{method} {path} answered {status}"
+            );
+        }
+    }
+}

@@ -801,3 +801,242 @@ async fn historical_tickets_are_imported_with_their_original_times() {
         (StatusCode::UNPROCESSABLE_ENTITY, Some("registered_at"))
     );
 }
+
+#[tokio::test]
+async fn transfer_pause_reassign_and_closing_after_unreachable_follow_ups() {
+    let app = TestApp::spawn().await;
+    let agent = signed_in(&app, "agent").await;
+    let handler = signed_in(&app, "handler").await;
+    let supervisor = signed_in(&app, "supervisor").await;
+    let billing = department_id(&app, &agent, "billing").await;
+    let network = department_id(&app, &agent, "network").await;
+    let t = complaint(&app, &agent, true).await;
+    let (_, t) = act(
+        &app,
+        &agent,
+        &t,
+        json!({"action": "dispatch", "department": billing, "note": ""}),
+    )
+    .await;
+    let (_, t) = act(&app, &handler, &t, json!({"action": "accept"})).await;
+    // Transfer needs a reason and another department.
+    let (s, e) = act(
+        &app,
+        &handler,
+        &t,
+        json!({"action": "transfer", "department": billing, "reason": "x"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{e}");
+    let (s, t) = act(
+        &app,
+        &handler,
+        &t,
+        json!({"action": "transfer", "department": network, "reason": "线路故障"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{t}");
+    assert_eq!(
+        (
+            t["state"]["code"].as_str(),
+            t["department"]["name"].as_str()
+        ),
+        (Some("dispatched"), Some("网络维护"))
+    );
+    assert!(t["assignee"].is_null());
+
+    // Reassign: supervisors only, to a real agent.
+    let staff_id = app.state.stores.users.list_ticket_staff().await.unwrap();
+    let handler_id = staff_id
+        .iter()
+        .find(|u| u.display_name == "赵敏")
+        .unwrap()
+        .id
+        .0
+        .to_string();
+    let (s, _) = act(
+        &app,
+        &agent,
+        &t,
+        json!({"action": "reassign", "agent": handler_id}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, e) = act(
+        &app,
+        &supervisor,
+        &t,
+        json!({"action": "reassign", "agent": uuid::Uuid::nil()}),
+    )
+    .await;
+    assert_eq!(
+        (s, e["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("agent"))
+    );
+    let (s, t) = act(
+        &app,
+        &supervisor,
+        &t,
+        json!({"action": "reassign", "agent": handler_id}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{t}");
+    assert_eq!(t["assignee"]["name"], "赵敏");
+
+    // The network department returns it; billing gets it back in progress.
+    let (s, _) = act(
+        &app,
+        &handler,
+        &t,
+        json!({"action": "return", "reason": "不是我们的"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "billing is not the owner now");
+    let (s, t) = act(
+        &app,
+        &supervisor,
+        &t,
+        json!({"action": "escalate", "reason": "客户多次来电"}),
+    )
+    .await;
+    assert_eq!(
+        (s, t["escalation_level"].as_u64()),
+        (StatusCode::OK, Some(1))
+    );
+
+    // Pause and resume the resolve clock (a fresh ticket in progress at billing).
+    let p = complaint(&app, &agent, true).await;
+    let (_, p) = act(
+        &app,
+        &agent,
+        &p,
+        json!({"action": "dispatch", "department": billing, "note": ""}),
+    )
+    .await;
+    let (_, p) = act(&app, &handler, &p, json!({"action": "accept"})).await;
+    let (s, e) = act(&app, &handler, &p, json!({"action": "pause"})).await;
+    assert_eq!(
+        (s, e["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("reason")),
+        "{e}"
+    );
+    let (_, p) = act(
+        &app,
+        &handler,
+        &p,
+        json!({"action": "pause", "reason": "等待客户提供账单截图"}),
+    )
+    .await;
+    assert_eq!(p["state"]["code"], "pending_customer");
+    assert_eq!(target(&p, "resolve")["state"]["code"], "paused");
+    let due_before = at(&target(&p, "resolve")["due_at"]);
+    app.clock.advance(Duration::hours(2));
+    let (_, p) = act(&app, &handler, &p, json!({"action": "resume"})).await;
+    assert_eq!(p["state"]["code"], "in_progress");
+    let r = target(&p, "resolve");
+    assert!(at(&r["due_at"]) > due_before, "{r}");
+    assert_eq!(r["paused_seconds"], 7200);
+
+    // Three unreachable follow-ups: only a supervisor may then close.
+    let (_, p) = act(
+        &app,
+        &handler,
+        &p,
+        json!({"action": "reply", "resolution": "已处理", "cause_category": "billing"}),
+    )
+    .await;
+    let (s, e) = act(
+        &app,
+        &supervisor,
+        &p,
+        json!({"action": "close", "note": ""}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{e}");
+    let mut p = p;
+    for _ in 0..3 {
+        let (s, next) = act(
+            &app,
+            &agent,
+            &p,
+            json!({"action": "revisit", "outcome": "unreachable", "note": "无人接听"}),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK);
+        p = next;
+    }
+    assert_eq!(
+        (
+            p["state"]["code"].as_str(),
+            p["unreachable_attempts"].as_u64()
+        ),
+        (Some("resolved"), Some(3))
+    );
+    let (s, _) = act(
+        &app,
+        &agent,
+        &p,
+        json!({"action": "close", "note": "三次未接通"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, p) = act(
+        &app,
+        &supervisor,
+        &p,
+        json!({"action": "close", "note": "三次未接通，归档"}),
+    )
+    .await;
+    assert_eq!(
+        (s, p["state"]["code"].as_str()),
+        (StatusCode::OK, Some("closed"))
+    );
+    // Staff cannot confirm for the customer.
+    let (s, _) = act(
+        &app,
+        &agent,
+        &t,
+        json!({"action": "customer_confirm", "satisfied": true, "rating": 5, "comment": ""}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn inquiries_are_resolved_on_the_first_contact_and_complaints_cannot_be() {
+    let app = TestApp::spawn().await;
+    let agent = signed_in(&app, "agent").await;
+    let customer = customer_id(&app, &agent, "13900000002").await;
+    let t = register(
+        &app,
+        &agent,
+        json!({"kind": "inquiry", "channel": "phone", "customer": customer, "subject": "5G 套餐资费", "on_call": true,
+               "first_contact": {"resolution": "已告知资费", "cause_category": "plan"}}),
+    )
+    .await;
+    assert_eq!(t["state"]["code"], "closed");
+    assert_eq!(t["resolved_on_first_contact"], true);
+    assert_eq!(t["version"], 1);
+    assert_eq!(t["events"].as_array().unwrap().len(), 3);
+    let (s, e) = send(
+        &app,
+        &agent,
+        "POST",
+        "/api/v1/tickets",
+        json!({"kind": "complaint", "complexity": "simple", "channel": "phone", "customer": customer, "subject": "x", "on_call": true,
+               "first_contact": {"resolution": "r", "cause_category": "c"}}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{e}");
+    // Admins do not work tickets; they import them.
+    let admin = signed_in(&app, "admin").await;
+    let (s, _) = send(
+        &app,
+        &admin,
+        "POST",
+        "/api/v1/tickets",
+        json!({"kind": "query", "channel": "phone", "customer": customer, "subject": "x"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+}
