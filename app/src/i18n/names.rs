@@ -128,7 +128,7 @@ pub fn event_name(code: &str, locale: Locale) -> &'static str {
         "escalate" => ("升级", "Escalate"),
         "reassign" => ("改派处理人", "Reassign"),
         "comment" => ("备注", "Comment"),
-        "cancel" => ("撤销", "Cancel"),
+        "cancel" => ("撤销工单", "Cancel ticket"),
         "sla_warning" => ("时限预警", "SLA warning"),
         "sla_overdue" => ("已超时", "SLA overdue"),
         "sla_breached" => ("超出时限上限", "SLA breached"),
