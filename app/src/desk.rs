@@ -176,6 +176,16 @@ fn facts(t: &Ticket) -> TicketFacts {
     }
 }
 
+/// Every started target of a ticket at `now`, from its clock history.
+pub fn targets(
+    cfg: &SlaConfig,
+    ticket: &Ticket,
+    clock: &[(DateTime<Utc>, ClockEvent)],
+    now: DateTime<Utc>,
+) -> Result<Vec<TargetStatus>, DeskError> {
+    sla::compute(&cfg.policies, &cfg.calendars, &facts(ticket), clock, now).map_err(internal)
+}
+
 /// The SLA state of a ticket from its whole history.
 pub fn snapshot(
     cfg: &SlaConfig,
@@ -184,8 +194,7 @@ pub fn snapshot(
     fired: &[(sla::SlaTarget, sla::SlaAlert, DateTime<Utc>)],
     now: DateTime<Utc>,
 ) -> Result<SlaSnapshot, DeskError> {
-    let targets = sla::compute(&cfg.policies, &cfg.calendars, &facts(ticket), clock, now)
-        .map_err(internal)?;
+    let targets = targets(cfg, ticket, clock, now)?;
     let (_, next) = sla::sweep(&targets, fired, now);
     let running = || {
         targets
@@ -615,14 +624,7 @@ pub async fn detail(
         .await?;
     let cfg = load_sla_config(stores).await?;
     let (clock, _) = history(&events, &[]);
-    let sla = sla::compute(
-        &cfg.policies,
-        &cfg.calendars,
-        &facts(&record.ticket),
-        &clock,
-        now,
-    )
-    .map_err(internal)?;
+    let sla = targets(&cfg, &record.ticket, &clock, now)?;
     let allowed = match staff_actor(user) {
         Ok(actor) => action::available(&record.ticket, &actor),
         Err(_) => Vec::new(),
@@ -698,14 +700,7 @@ async fn sweep_ticket(
     let record = stores.tickets.get_ticket(id).await?;
     let stored = stores.tickets.ticket_events(id).await?;
     let (clock, fired) = history(&stored, &[]);
-    let targets = sla::compute(
-        &cfg.policies,
-        &cfg.calendars,
-        &facts(&record.ticket),
-        &clock,
-        now,
-    )
-    .map_err(internal)?;
+    let targets = targets(cfg, &record.ticket, &clock, now)?;
     let (due, _) = sla::sweep(&targets, &fired, now);
     let version = record.ticket.version;
     if due.is_empty() || !record.ticket.state.is_open() {
