@@ -10,6 +10,7 @@
 //! - [`user`]: users, roles, departments, login names.
 //! - [`access`]: which role may open which area of the UI and which API permission.
 //! - [`calendar`]: working-time calendars (holidays, 调休) and business-time arithmetic.
+//! - [`call`]: CTI events and the call records they converge to.
 //! - [`login`]: the sign-in throttle (5 failures in 15 minutes lock an account for 15 minutes).
 //! - [`clock`]: the time source port.
 //! - [`customer`]: customer tiers.
@@ -20,6 +21,7 @@
 
 pub mod access;
 pub mod calendar;
+pub mod call;
 pub mod clock;
 pub mod customer;
 pub mod locale;

@@ -60,6 +60,8 @@ pub enum Invalid {
     Taken,
     /// A percentage outside 1–100.
     Percent,
+    /// A CTI event that cannot belong to its call.
+    Call(loopdesk::call::CtiError),
 }
 
 /// The one error type of the desk use cases.
@@ -88,7 +90,8 @@ pub enum DeskError {
 }
 
 impl DeskError {
-    fn invalid(field: impl Into<String>, problem: Invalid) -> DeskError {
+    /// An invalid field.
+    pub fn invalid(field: impl Into<String>, problem: Invalid) -> DeskError {
         DeskError::Invalid {
             field: field.into(),
             problem,
@@ -1061,6 +1064,13 @@ impl DeskError {
                     (Invalid::Registration(e), false) => e.to_string(),
                     (Invalid::Taken, true) => "已属于另一位客户".to_owned(),
                     (Invalid::Taken, false) => "already belongs to another customer".to_owned(),
+                    (Invalid::Call(loopdesk::call::CtiError::BadCallId), true) => {
+                        "必须为 1 到 100 个字符".to_owned()
+                    }
+                    (Invalid::Call(loopdesk::call::CtiError::DirectionChanged(_)), true) => {
+                        "与该通话之前的事件方向不一致".to_owned()
+                    }
+                    (Invalid::Call(e), false) => e.to_string(),
                     (Invalid::Percent, true) => "必须在 1 到 100 之间".to_owned(),
                     (Invalid::Percent, false) => "must be between 1 and 100".to_owned(),
                 };

@@ -9,7 +9,7 @@ use leptos::config::LeptosOptions;
 use leptos::prelude::use_context;
 use loopdesk::clock::Clock;
 use loopdesk::login::LoginThrottle;
-use loopdesk::store::desk::{CustomerStore, SlaConfigStore, TicketStore, WorkStore};
+use loopdesk::store::desk::{CallStore, CustomerStore, SlaConfigStore, TicketStore, WorkStore};
 use loopdesk::store::{
     AuditStore, DepartmentStore, HealthStore, LoginAttemptStore, PasswordHash, UserStore,
 };
@@ -38,6 +38,8 @@ pub struct Stores {
     pub sla_config: Arc<dyn SlaConfigStore>,
     /// Outbound tasks and notifications.
     pub work: Arc<dyn WorkStore>,
+    /// Calls.
+    pub calls: Arc<dyn CallStore>,
 }
 
 /// Everything a request handler needs.
@@ -51,6 +53,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Sign-in throttle settings.
     pub throttle: LoginThrottle,
+    /// Live events to open pages (screen pops).
+    pub live: crate::live::LiveHub,
     /// A hash to verify against when the login name is unknown, so that unknown and known
     /// users cost the same time.
     pub dummy_hash: PasswordHash,

@@ -239,6 +239,27 @@ pub struct TicketList {
     pub as_of: DateTime<Utc>,
 }
 
+/// What an agent's console shows when a call rings at them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScreenPop {
+    /// The PBX's call id.
+    pub call_id: String,
+    /// The caller's number, masked.
+    pub number: String,
+    /// ACD queue.
+    pub queue: Option<String>,
+    /// The matched customer.
+    pub customer: Option<CustomerView>,
+    /// Several customers share the number: the agent chooses.
+    pub candidates: Vec<CustomerView>,
+    /// The customer's open tickets, nearest due first.
+    pub open_tickets: Vec<TicketRow>,
+    /// Earlier calls of the customer (up to 5).
+    pub recent_calls: u32,
+    /// Ringing since.
+    pub ringing_at: DateTime<Utc>,
+}
+
 #[cfg(feature = "ssr")]
 pub use build::*;
 

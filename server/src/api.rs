@@ -3,6 +3,7 @@
 //! (`session`, `me`, `departments`, tickets, customers, calendars, SLA policies and preview).
 
 pub mod caller;
+pub mod calls;
 pub mod error;
 pub mod session;
 pub mod tickets;
@@ -103,6 +104,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/sla/preview", post(tickets::preview))
         .route("/openapi.json", get(openapi))
+        .route("/cti/events", post(calls::cti_event))
+        .route("/calls", get(calls::list))
+        .route("/calls/{id}", get(calls::get_one))
+        .route("/live", get(calls::live))
         .fallback(error::not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
 }

@@ -116,6 +116,7 @@ impl Application {
             stores: backend.stores,
             clock,
             throttle: LoginThrottle::default(),
+            live: app::live::LiveHub::default(),
             dummy_hash,
         };
 

@@ -34,7 +34,8 @@ impl Backend {
                 customers: db.clone(),
                 tickets: db.clone(),
                 sla_config: db.clone(),
-                work: db,
+                work: db.clone(),
+                calls: db,
             },
             sessions,
         }

@@ -28,6 +28,8 @@ pub trait CustomerStore: Send + Sync {
     /// Customers whose name contains `query` or one of whose numbers starts with its
     /// digits, by name; at most `limit`.
     async fn search_customers(&self, query: &str, limit: u32) -> Result<Vec<Customer>, StoreError>;
+    /// Customers owning a normalised number (at most one today; callers handle several).
+    async fn customers_by_phone(&self, phone: &str) -> Result<Vec<Customer>, StoreError>;
 }
 
 /// The free-text parts of a ticket.
@@ -320,4 +322,46 @@ pub trait WorkStore: Send + Sync {
     async fn ticket_outbound_tasks(&self, id: TicketId) -> Result<Vec<OutboundTask>, StoreError>;
     /// Latest notifications for a role, newest first.
     async fn notifications(&self, role: Role, limit: u32) -> Result<Vec<Notification>, StoreError>;
+}
+
+/// A stored call: the CTI record plus what the center added.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredCall {
+    /// The record built from CTI events.
+    pub record: crate::call::CallRecord,
+    /// The agent's user, when the login is known.
+    pub agent_user: Option<UserId>,
+    /// The customer, when exactly one matched the number.
+    pub customer: Option<CustomerId>,
+    /// How many customers matched the number (several: the agent chooses).
+    pub candidates: u32,
+    /// Wrap-up code.
+    pub disposition: Option<String>,
+    /// Agent's notes.
+    pub notes: String,
+    /// Optimistic-concurrency version.
+    pub version: u64,
+}
+
+/// Calls.
+#[async_trait]
+pub trait CallStore: Send + Sync {
+    /// A call by the PBX's id.
+    async fn get_call(&self, call_id: &str) -> Result<Option<StoredCall>, StoreError>;
+    /// Inserts a new call (version 1); `Conflict { what: "call" }` when it exists.
+    async fn insert_call(&self, call: &StoredCall, now: DateTime<Utc>) -> Result<(), StoreError>;
+    /// Replaces a call if its stored version is `expected_version`; otherwise
+    /// `Conflict { what: "version" }`.
+    async fn update_call(
+        &self,
+        call: &StoredCall,
+        expected_version: u64,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    /// The latest calls (by ringing time), optionally of one customer.
+    async fn recent_calls(
+        &self,
+        customer: Option<CustomerId>,
+        limit: u32,
+    ) -> Result<Vec<StoredCall>, StoreError>;
 }

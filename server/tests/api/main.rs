@@ -3,6 +3,7 @@
 #![recursion_limit = "256"]
 
 mod auth;
+mod calls;
 mod migrations;
 mod pages;
 mod protocol;

@@ -8,12 +8,14 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use loopdesk::calendar::spec::CalendarSpec;
+use loopdesk::call::{CallRecord, Direction};
 use loopdesk::customer::{Customer, CustomerId, Tier};
 use loopdesk::sla::{Policy, TargetStatus};
 use loopdesk::store::desk::{
-    CustomerStore, NewTicket, Notification, NotificationKind, OutboundReason, OutboundTask,
-    SlaConfigStore, SlaSnapshot, StoredCalendar, TicketDetails, TicketPage, TicketQuery,
-    TicketRecord, TicketSort, TicketStore, TicketSummary, TicketWrite, WorkStore,
+    CallStore, CustomerStore, NewTicket, Notification, NotificationKind, OutboundReason,
+    OutboundTask, SlaConfigStore, SlaSnapshot, StoredCalendar, StoredCall, TicketDetails,
+    TicketPage, TicketQuery, TicketRecord, TicketSort, TicketStore, TicketSummary, TicketWrite,
+    WorkStore,
 };
 use loopdesk::store::StoreError;
 use loopdesk::ticket::event::{EventKind, NewEvent, TicketEvent};
@@ -122,6 +124,20 @@ impl CustomerStore for SqliteBackend {
             phones: phones.remove(&key).unwrap_or_default(),
             tier: tier(&col::<String>(&row, "tier")?)?,
         })
+    }
+
+    async fn customers_by_phone(&self, phone: &str) -> Result<Vec<Customer>, StoreError> {
+        let ids: Vec<String> =
+            sqlx::query_scalar("select customer_id from customer_phones where phone = $1")
+                .bind(phone)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(other)?;
+        let mut out = Vec::new();
+        for id in ids {
+            out.push(self.get_customer(CustomerId(parse_uuid(&id)?)).await?);
+        }
+        Ok(out)
     }
 
     async fn search_customers(&self, query: &str, limit: u32) -> Result<Vec<Customer>, StoreError> {
@@ -753,5 +769,146 @@ impl WorkStore for SqliteBackend {
                 })
             })
             .collect()
+    }
+}
+
+// ---------------------------------------------------------------- calls
+
+const CALL_COLUMNS: &str = "call_id, direction, from_number, to_number, customer_number, queue, \
+    agent_login, agent_id, customer_id, candidates, ringing_at, answered_at, ended_at, cause, \
+    disposition, notes, version";
+
+fn call_from_row(r: &SqliteRow) -> Result<StoredCall, StoreError> {
+    let direction: String = col(r, "direction")?;
+    Ok(StoredCall {
+        record: CallRecord {
+            call_id: col(r, "call_id")?,
+            direction: if direction == "out" {
+                Direction::Out
+            } else {
+                Direction::In
+            },
+            from: col(r, "from_number")?,
+            to: col(r, "to_number")?,
+            customer_number: col(r, "customer_number")?,
+            queue: col(r, "queue")?,
+            agent: col(r, "agent_login")?,
+            ringing_at: opt_ts(col(r, "ringing_at")?)?,
+            answered_at: opt_ts(col(r, "answered_at")?)?,
+            ended_at: opt_ts(col(r, "ended_at")?)?,
+            cause: col(r, "cause")?,
+        },
+        agent_user: opt_uuid_col(r, "agent_id")?.map(UserId),
+        customer: opt_uuid_col(r, "customer_id")?.map(CustomerId),
+        candidates: count(r, "candidates")?,
+        disposition: col(r, "disposition")?,
+        notes: col(r, "notes")?,
+        version: u64::try_from(col::<i64>(r, "version")?)
+            .map_err(|_| corrupt("bad version".into()))?,
+    })
+}
+
+fn direction_code(d: Direction) -> &'static str {
+    match d {
+        Direction::In => "in",
+        Direction::Out => "out",
+    }
+}
+
+#[async_trait]
+impl CallStore for SqliteBackend {
+    async fn get_call(&self, call_id: &str) -> Result<Option<StoredCall>, StoreError> {
+        let sql = format!("select {CALL_COLUMNS} from calls where call_id = $1");
+        let row = sqlx::query(&sql)
+            .bind(call_id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(other)?;
+        row.as_ref().map(call_from_row).transpose()
+    }
+
+    async fn insert_call(&self, c: &StoredCall, now: DateTime<Utc>) -> Result<(), StoreError> {
+        let r = &c.record;
+        sqlx::query(
+            "insert into calls (call_id, direction, from_number, to_number, customer_number, \
+             queue, agent_login, agent_id, customer_id, candidates, ringing_at, answered_at, \
+             ended_at, cause, disposition, notes, version, updated_at) values ($1, $2, $3, $4, \
+             $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 1, $17)",
+        )
+        .bind(&r.call_id)
+        .bind(direction_code(r.direction))
+        .bind(&r.from)
+        .bind(&r.to)
+        .bind(&r.customer_number)
+        .bind(&r.queue)
+        .bind(&r.agent)
+        .bind(c.agent_user.map(|u| u.0.to_string()))
+        .bind(c.customer.map(|u| u.0.to_string()))
+        .bind(i64::from(c.candidates))
+        .bind(opt_text(r.ringing_at))
+        .bind(opt_text(r.answered_at))
+        .bind(opt_text(r.ended_at))
+        .bind(&r.cause)
+        .bind(&c.disposition)
+        .bind(&c.notes)
+        .bind(ts(now))
+        .execute(&self.pool)
+        .await
+        .map_err(|e| classify(e, "call"))?;
+        Ok(())
+    }
+
+    async fn update_call(
+        &self,
+        c: &StoredCall,
+        expected_version: u64,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let r = &c.record;
+        let done = sqlx::query(
+            "update calls set queue = $1, agent_login = $2, agent_id = $3, customer_id = $4, \
+             candidates = $5, ringing_at = $6, answered_at = $7, ended_at = $8, cause = $9, \
+             disposition = $10, notes = $11, version = version + 1, updated_at = $12 \
+             where call_id = $13 and version = $14",
+        )
+        .bind(&r.queue)
+        .bind(&r.agent)
+        .bind(c.agent_user.map(|u| u.0.to_string()))
+        .bind(c.customer.map(|u| u.0.to_string()))
+        .bind(i64::from(c.candidates))
+        .bind(opt_text(r.ringing_at))
+        .bind(opt_text(r.answered_at))
+        .bind(opt_text(r.ended_at))
+        .bind(&r.cause)
+        .bind(&c.disposition)
+        .bind(&c.notes)
+        .bind(ts(now))
+        .bind(&r.call_id)
+        .bind(expected_version as i64)
+        .execute(&self.pool)
+        .await
+        .map_err(|e| classify(e, "call"))?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict { what: "version" });
+        }
+        Ok(())
+    }
+
+    async fn recent_calls(
+        &self,
+        customer: Option<CustomerId>,
+        limit: u32,
+    ) -> Result<Vec<StoredCall>, StoreError> {
+        let sql = format!(
+            "select {CALL_COLUMNS} from calls where ($1 is null or customer_id = $1) \
+             order by ringing_at desc, call_id limit $2"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(customer.map(|c| c.0.to_string()))
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(other)?;
+        rows.iter().map(call_from_row).collect()
     }
 }

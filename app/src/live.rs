@@ -1,0 +1,85 @@
+//! Live events to open browser pages (SSR only): an in-process fan-out of per-user events
+//! (screen pops now; wallboard and notifications later), counting each user's open
+//! connections. One instance serves its own connections; PostgreSQL LISTEN/NOTIFY will carry
+//! events between instances (issue 8).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use loopdesk::user::UserId;
+use tokio::sync::broadcast;
+
+use crate::views::ScreenPop;
+
+/// An event for one user.
+#[derive(Debug, Clone)]
+pub struct LiveEvent {
+    /// Who should see it.
+    pub user: UserId,
+    /// What.
+    pub pop: ScreenPop,
+}
+
+/// The fan-out.
+#[derive(Debug, Clone)]
+pub struct LiveHub {
+    tx: broadcast::Sender<LiveEvent>,
+    open: Arc<Mutex<HashMap<UserId, usize>>>,
+}
+
+impl Default for LiveHub {
+    fn default() -> Self {
+        LiveHub {
+            tx: broadcast::channel(1024).0,
+            open: Arc::default(),
+        }
+    }
+}
+
+/// One open connection of a user; dropping it closes the count.
+pub struct Subscription {
+    /// Every event (keep the user's own).
+    pub rx: broadcast::Receiver<LiveEvent>,
+    user: UserId,
+    open: Arc<Mutex<HashMap<UserId, usize>>>,
+}
+
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        if let Ok(mut open) = self.open.lock() {
+            if let Some(n) = open.get_mut(&self.user) {
+                *n = n.saturating_sub(1);
+                if *n == 0 {
+                    open.remove(&self.user);
+                }
+            }
+        }
+    }
+}
+
+impl LiveHub {
+    /// Sends an event; returns how many of the user's connections are open to see it.
+    pub fn send(&self, event: LiveEvent) -> usize {
+        let open = self
+            .open
+            .lock()
+            .map(|o| o.get(&event.user).copied().unwrap_or(0))
+            .unwrap_or(0);
+        if open > 0 {
+            let _ = self.tx.send(event);
+        }
+        open
+    }
+
+    /// Opens a connection for `user`.
+    pub fn subscribe(&self, user: UserId) -> Subscription {
+        if let Ok(mut open) = self.open.lock() {
+            *open.entry(user).or_default() += 1;
+        }
+        Subscription {
+            rx: self.tx.subscribe(),
+            user,
+            open: self.open.clone(),
+        }
+    }
+}

@@ -1,0 +1,176 @@
+//! `POST /api/v1/cti/events` (the PBX push), `GET /api/v1/calls[/{id}]`, and
+//! `GET /api/v1/live`: the server-sent event stream that carries screen pops to the
+//! signed-in agent's open console.
+
+use std::convert::Infallible;
+
+use axum::extract::{Path, State};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::Json;
+use futures_util::stream::{self, Stream};
+use loopdesk::call::{CallState, CtiEvent};
+use loopdesk::store::desk::StoredCall;
+use loopdesk::user::Role;
+use serde::Serialize;
+
+use app::calls::{record_event, screen_pop, CtiWarning};
+use app::desk::DeskError;
+use app::live::LiveEvent;
+use app::state::AppState;
+
+use super::caller::Caller;
+use super::error::{ApiError, ApiJson};
+
+/// A call as the API shows it.
+#[derive(Debug, Serialize)]
+pub struct CallBody {
+    call_id: String,
+    direction: loopdesk::call::Direction,
+    state: CallState,
+    from: String,
+    to: String,
+    queue: Option<String>,
+    agent: Option<String>,
+    agent_known: bool,
+    customer: Option<String>,
+    candidates: u32,
+    ringing_at: Option<chrono::DateTime<chrono::Utc>>,
+    answered_at: Option<chrono::DateTime<chrono::Utc>>,
+    ended_at: Option<chrono::DateTime<chrono::Utc>>,
+    wait_seconds: Option<i64>,
+    cause: Option<String>,
+    disposition: Option<String>,
+    needs_callback: bool,
+}
+
+fn body(c: &StoredCall) -> CallBody {
+    let r = &c.record;
+    CallBody {
+        call_id: r.call_id.clone(),
+        direction: r.direction,
+        state: r.state(),
+        from: match r.direction {
+            loopdesk::call::Direction::In => app::calls::masked_number(r),
+            loopdesk::call::Direction::Out => r.from.clone(),
+        },
+        to: r.to.clone(),
+        queue: r.queue.clone(),
+        agent: r.agent.clone(),
+        agent_known: c.agent_user.is_some(),
+        customer: c.customer.map(|id| id.0.to_string()),
+        candidates: c.candidates,
+        ringing_at: r.ringing_at,
+        answered_at: r.answered_at,
+        ended_at: r.ended_at,
+        wait_seconds: r.wait_seconds(),
+        cause: r.cause.clone(),
+        disposition: c.disposition.clone(),
+        needs_callback: r.needs_callback(),
+    }
+}
+
+/// Response of a CTI event.
+#[derive(Debug, Serialize)]
+pub struct CtiResponse {
+    call: CallBody,
+    /// False when the event was a duplicate.
+    changed: bool,
+    warnings: Vec<CtiWarning>,
+    /// Open consoles the screen pop reached.
+    popped: usize,
+}
+
+/// `POST /api/v1/cti/events` (administrators until API tokens arrive).
+pub async fn cti_event(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(event): ApiJson<CtiEvent>,
+) -> Result<Json<CtiResponse>, ApiError> {
+    if caller.user.role != Role::Admin {
+        return Err(caller.desk_error(&DeskError::Forbidden));
+    }
+    let now = state.clock.now();
+    let out = record_event(&state.stores, now, event)
+        .await
+        .map_err(|e| caller.desk_error(&e))?;
+    let mut popped = 0;
+    if let Some(user) = out.pop_for {
+        let locale = state
+            .stores
+            .users
+            .get_user(user)
+            .await
+            .ok()
+            .and_then(|u| u.locale)
+            .unwrap_or_default();
+        match screen_pop(&state.stores, now, &out.call, locale).await {
+            Ok(pop) => popped = state.live.send(LiveEvent { user, pop }),
+            Err(e) => tracing::warn!(error = ?e, "screen pop failed"),
+        }
+    }
+    Ok(Json(CtiResponse {
+        call: body(&out.call),
+        changed: out.changed,
+        warnings: out.warnings,
+        popped,
+    }))
+}
+
+/// `GET /api/v1/calls` (staff): the latest 50 calls.
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<CallBody>>, ApiError> {
+    if !caller.user.role.is_staff() {
+        return Err(caller.desk_error(&DeskError::Forbidden));
+    }
+    let calls = state
+        .stores
+        .calls
+        .recent_calls(None, 50)
+        .await
+        .map_err(|e| caller.desk_error(&e.into()))?;
+    Ok(Json(calls.iter().map(body).collect()))
+}
+
+/// `GET /api/v1/calls/{id}` (staff).
+pub async fn get_one(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<CallBody>, ApiError> {
+    if !caller.user.role.is_staff() {
+        return Err(caller.desk_error(&DeskError::Forbidden));
+    }
+    match state.stores.calls.get_call(&id).await {
+        Ok(Some(c)) => Ok(Json(body(&c))),
+        Ok(None) => Err(caller.desk_error(&DeskError::NotFound)),
+        Err(e) => Err(caller.desk_error(&e.into())),
+    }
+}
+
+/// `GET /api/v1/live` (staff): `pop` events with the screen pop JSON for this user.
+pub async fn live(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+    if !caller.user.role.is_staff() {
+        return Err(caller.desk_error(&DeskError::Forbidden));
+    }
+    let me = caller.user.id;
+    let sub = state.live.subscribe(me);
+    let events = stream::unfold(sub, move |mut sub| async move {
+        loop {
+            match sub.rx.recv().await {
+                Ok(e) if e.user == me => {
+                    let data = serde_json::to_string(&e.pop).unwrap_or_default();
+                    return Some((Ok(Event::default().event("pop").data(data)), sub));
+                }
+                Ok(_) => continue,
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    });
+    Ok(Sse::new(events).keep_alive(KeepAlive::default()))
+}
