@@ -6,3 +6,4 @@ pub mod frame;
 pub mod icon;
 pub mod lang_switch;
 pub mod panel;
+pub mod screen_pop;

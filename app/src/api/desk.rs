@@ -433,3 +433,17 @@ pub async fn save_policies(policies: Vec<Policy>) -> Result<usize, AppError> {
         .await
         .map_err(|e| support::desk(e, locale))
 }
+
+/// One customer by id (staff), for the registration form opened from a screen pop.
+#[server(endpoint = "desk/customer")]
+pub async fn customer_by_id(id: String) -> Result<CustomerView, AppError> {
+    let (state, user, locale) = support::caller().await?;
+    crate::desk::staff_actor(&user).map_err(|e| support::desk(e, locale))?;
+    let id = uuid::Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
+    let c = state
+        .stores
+        .customers
+        .get_customer(loopdesk::customer::CustomerId(id))
+        .await?;
+    Ok(crate::views::customer_view(&c, locale))
+}

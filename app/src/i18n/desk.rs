@@ -140,6 +140,11 @@ pub struct DeskTexts {
     pub unit_natural_days: &'static str,
     pub none: &'static str,
     pub add_policy: &'static str,
+    // screen pop
+    pub register_from_call: &'static str,
+    pub recent_calls: &'static str,
+    pub several_customers: &'static str,
+    pub unknown_caller: &'static str,
 }
 
 /// Chinese.
@@ -274,6 +279,10 @@ pub static ZH: DeskTexts = DeskTexts {
     unit_natural_days: "自然日",
     none: "无",
     add_policy: "添加策略",
+    register_from_call: "为来电登记工单",
+    recent_calls: "近期来电 {n} 次",
+    several_customers: "多位客户使用此号码，请选择：",
+    unknown_caller: "未识别的来电号码。",
 };
 
 /// English.
@@ -408,6 +417,10 @@ pub static EN: DeskTexts = DeskTexts {
     unit_natural_days: "calendar days",
     none: "None",
     add_policy: "Add policy",
+    register_from_call: "Register a ticket from this call",
+    recent_calls: "{n} recent calls",
+    several_customers: "Several customers use this number; choose one:",
+    unknown_caller: "Caller not on file.",
 };
 
 /// The desk strings of a language.

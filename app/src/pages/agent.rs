@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use loopdesk::locale::Locale;
 
 use crate::api::desk::{queue_counts, QueueSizes};
-use crate::components::icon::IconKind;
-use crate::components::panel::{Empty, Panel, Tile};
+use crate::components::panel::{Panel, Tile};
+use crate::components::screen_pop::CurrentCall;
 use crate::i18n::t;
 
 /// `/agent`.
@@ -18,7 +18,7 @@ pub fn AgentHome(locale: Locale) -> impl IntoView {
         <div class="grid grid-agent">
             <div class="col-main">
                 <Panel title=tx.current_call>
-                    <Empty icon=IconKind::Phone title=tx.no_call hint=tx.no_call_hint/>
+                    <CurrentCall locale/>
                 </Panel>
                 <Panel title=tx.my_queue>
                     <Suspense fallback=|| ()>

@@ -10,7 +10,9 @@ use loopdesk::customer::Tier;
 use loopdesk::locale::Locale;
 use loopdesk::ticket::{Channel, Complexity, Priority, TicketKind};
 
-use crate::api::desk::{find_customers, new_customer, register_ticket, ticket_queue, Queue};
+use crate::api::desk::{
+    customer_by_id, find_customers, new_customer, register_ticket, ticket_queue, Queue,
+};
 use crate::components::clock::{ticking, Countdown, StateBadge};
 use crate::components::icon::IconKind;
 use crate::components::panel::{Empty, Panel};
@@ -221,6 +223,22 @@ fn RegisterForm(locale: Locale) -> impl IntoView {
     let (resolution, cause) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
+    // Opened from a screen pop: the caller is preselected.
+    let preset = use_query_map().get_untracked().get("customer");
+    let preset = LocalResource::new(move || {
+        let id = preset.clone();
+        async move {
+            match id {
+                Some(id) => customer_by_id(id).await.ok(),
+                None => None,
+            }
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Some(c)) = preset.get() {
+            chosen.set(Some(c));
+        }
+    });
 
     let run_search = move || {
         let q = search.get_untracked();
