@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use loopdesk::user::UserId;
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 
 use crate::views::ScreenPop;
 
@@ -25,6 +25,7 @@ pub struct LiveEvent {
 pub struct LiveHub {
     tx: broadcast::Sender<LiveEvent>,
     open: Arc<Mutex<HashMap<UserId, usize>>>,
+    closing: Arc<watch::Sender<bool>>,
 }
 
 impl Default for LiveHub {
@@ -32,6 +33,7 @@ impl Default for LiveHub {
         LiveHub {
             tx: broadcast::channel(1024).0,
             open: Arc::default(),
+            closing: Arc::new(watch::channel(false).0),
         }
     }
 }
@@ -40,6 +42,9 @@ impl Default for LiveHub {
 pub struct Subscription {
     /// Every event (keep the user's own).
     pub rx: broadcast::Receiver<LiveEvent>,
+    /// Turns true when the server shuts down: end the stream so graceful shutdown is not
+    /// held up by open consoles.
+    pub closing: watch::Receiver<bool>,
     user: UserId,
     open: Arc<Mutex<HashMap<UserId, usize>>>,
 }
@@ -71,6 +76,11 @@ impl LiveHub {
         open
     }
 
+    /// Ends every open stream (server shutdown).
+    pub fn close(&self) {
+        self.closing.send_replace(true);
+    }
+
     /// Opens a connection for `user`.
     pub fn subscribe(&self, user: UserId) -> Subscription {
         if let Ok(mut open) = self.open.lock() {
@@ -78,6 +88,7 @@ impl LiveHub {
         }
         Subscription {
             rx: self.tx.subscribe(),
+            closing: self.closing.subscribe(),
             user,
             open: self.open.clone(),
         }

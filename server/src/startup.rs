@@ -197,8 +197,13 @@ impl Application {
         }
         println!("\nStop with Ctrl-C.");
         tracing::info!(%addr, "listening");
+        let live = self.state.live.clone();
         let result = axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown_signal())
+            .with_graceful_shutdown(async move {
+                shutdown_signal().await;
+                // Open consoles' event streams end so in-flight requests can finish.
+                live.close();
+            })
             .await
             .context("the HTTP server failed");
         self.background.stop();
@@ -208,8 +213,12 @@ impl Application {
 
     /// Serves until the future completes (tests).
     pub async fn run_until(self, stop: impl std::future::Future<Output = ()> + Send + 'static) {
+        let live = self.state.live.clone();
         let _ = axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(stop)
+            .with_graceful_shutdown(async move {
+                stop.await;
+                live.close();
+            })
             .await;
         self.background.stop();
     }

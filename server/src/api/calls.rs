@@ -161,7 +161,14 @@ pub async fn live(
     let sub = state.live.subscribe(me);
     let events = stream::unfold(sub, move |mut sub| async move {
         loop {
-            match sub.rx.recv().await {
+            if *sub.closing.borrow() {
+                return None;
+            }
+            let received = tokio::select! {
+                r = sub.rx.recv() => r,
+                _ = sub.closing.changed() => return None,
+            };
+            match received {
                 Ok(e) if e.user == me => {
                     let data = serde_json::to_string(&e.pop).unwrap_or_default();
                     return Some((Ok(Event::default().event("pop").data(data)), sub));

@@ -207,3 +207,20 @@ async fn a_ringing_call_pops_the_callers_card_on_the_agents_stream() {
     .await;
     assert_eq!(r["popped"], 0);
 }
+
+#[tokio::test]
+async fn shutting_down_ends_open_event_streams() {
+    let app = TestApp::spawn().await;
+    let agent = app.client();
+    app.api_login(&agent, "agent", PASSWORD).await;
+    let mut stream = agent.get(app.url("/api/v1/live")).send().await.unwrap();
+    assert_eq!(stream.status(), StatusCode::OK);
+    drop(app);
+    // The stream ends (None) instead of holding the server open.
+    loop {
+        match stream.chunk().await {
+            Ok(Some(_)) => continue,
+            Ok(None) | Err(_) => break,
+        }
+    }
+}
