@@ -217,10 +217,5 @@ async fn shutting_down_ends_open_event_streams() {
     assert_eq!(stream.status(), StatusCode::OK);
     drop(app);
     // The stream ends (None) instead of holding the server open.
-    loop {
-        match stream.chunk().await {
-            Ok(Some(_)) => continue,
-            Ok(None) | Err(_) => break,
-        }
-    }
+    while let Ok(Some(_)) = stream.chunk().await {}
 }
