@@ -255,6 +255,16 @@ fn check_details(subject: &str, description: &str, category: &str) -> Result<(),
     text("category", category, MAX_CATEGORY, false)
 }
 
+/// The checked, trimmed free text of a new ticket.
+fn details(subject: &str, description: &str, category: &str) -> Result<TicketDetails, DeskError> {
+    check_details(subject, description, category)?;
+    Ok(TicketDetails {
+        subject: subject.trim().to_owned(),
+        description: description.trim().to_owned(),
+        category: category.trim().to_owned(),
+    })
+}
+
 async fn customer_of(stores: &Stores, id: Uuid) -> Result<Customer, DeskError> {
     match stores.customers.get_customer(CustomerId(id)).await {
         Err(StoreError::NotFound) => Err(DeskError::invalid("customer", Invalid::Unknown)),
@@ -324,11 +334,7 @@ pub async fn register(
         .create_ticket(NewTicket {
             day: local_day(&cfg, now),
             ticket,
-            details: TicketDetails {
-                subject: input.subject.trim().to_owned(),
-                description: input.description.trim().to_owned(),
-                category: input.category.trim().to_owned(),
-            },
+            details: details(&input.subject, &input.description, &input.category)?,
             registered_at: now,
             registered_by: Some(user.id),
             events,
@@ -430,11 +436,7 @@ pub async fn import(
         .create_ticket(NewTicket {
             day: local_day(&cfg, input.registered_at),
             ticket,
-            details: TicketDetails {
-                subject: input.subject.trim().to_owned(),
-                description: input.description.trim().to_owned(),
-                category: input.category.trim().to_owned(),
-            },
+            details: details(&input.subject, &input.description, &input.category)?,
             registered_at: input.registered_at,
             registered_by: None,
             events,
