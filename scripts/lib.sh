@@ -9,7 +9,8 @@ CARGO_LEPTOS_VERSION=0.3.10   # 0.3.11 needs rustc >= 1.96
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO=sudo
 
-log() { printf '\n==> %s\n' "$*"; }
+# Each step also reports the free disk, so a full disk on a CI machine is obvious.
+log() { printf '\n==> %s  [disk free: %s]\n' "$*" "$(df -h --output=avail . | tail -1 | tr -d ' ')"; }
 
 apt_install() {
   # apt_install <command-or-path-to-check> <package...>
