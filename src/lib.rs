@@ -9,6 +9,7 @@
 //! - [`locale`]: the two UI languages and `Accept-Language` negotiation.
 //! - [`user`]: users, roles, departments, login names.
 //! - [`access`]: which role may open which area of the UI and which API permission.
+//! - [`billing`]: accounts, bills, payments, usage in fen; arrears; billing imports.
 //! - [`calendar`]: working-time calendars (holidays, 调休) and business-time arithmetic.
 //! - [`call`]: CTI events and the call records they converge to.
 //! - [`login`]: the sign-in throttle (5 failures in 15 minutes lock an account for 15 minutes).
@@ -19,7 +20,35 @@
 //! - [`store`]: the storage ports and their error type.
 #![warn(missing_docs)]
 
+/// Declares a fieldless enum with stable snake_case codes (storage, APIs, imports):
+/// `ALL`, `code()` and `from_code()`.
+macro_rules! coded_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $code:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($(#[$vmeta])* $variant),+ }
+
+        impl $name {
+            /// Every value.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// Stable code (storage, APIs).
+            pub fn code(self) -> &'static str {
+                match self { $($name::$variant => $code),+ }
+            }
+
+            /// The value for a stable code.
+            pub fn from_code(code: &str) -> Option<$name> {
+                $name::ALL.iter().copied().find(|v| v.code() == code)
+            }
+        }
+    };
+}
+
+
 pub mod access;
+pub mod billing;
 pub mod calendar;
 pub mod call;
 pub mod clock;
