@@ -306,7 +306,9 @@ pub fn summarize(accounts: &[Account], bills: &[Bill], today: NaiveDate) -> Bill
             .iter()
             .filter_map(|a| arrears(a, bills, today))
             .fold(Fen::ZERO, |t, a| t.plus(a.owed)),
-        suspended: accounts.iter().any(|a| a.status == AccountStatus::Suspended),
+        suspended: accounts
+            .iter()
+            .any(|a| a.status == AccountStatus::Suspended),
         latest_bill: latest.map(|b| (b.period, b.total())),
     }
 }
@@ -399,7 +401,9 @@ mod tests {
         );
         // More owed than all bills: since the oldest.
         assert_eq!(
-            arrears(&account(-99999), &bills, d("2026-12-01")).unwrap().since,
+            arrears(&account(-99999), &bills, d("2026-12-01"))
+                .unwrap()
+                .since,
             d("2026-09-15")
         );
         // A negative balance with no bill past due is not arrears.
@@ -420,10 +424,16 @@ mod tests {
         assert_eq!(s.accounts, 1);
         assert_eq!(s.balance, Fen(-10000));
         assert_eq!(s.owed, Fen(10000));
-        assert_eq!(s.latest_bill, Some((Period::parse("2026-10").unwrap(), Fen(12000))));
+        assert_eq!(
+            s.latest_bill,
+            Some((Period::parse("2026-10").unwrap(), Fen(12000)))
+        );
         assert!(!s.suspended);
         let empty = summarize(&[], &[], d("2026-12-01"));
-        assert_eq!((empty.accounts, empty.plan, empty.latest_bill), (0, None, None));
+        assert_eq!(
+            (empty.accounts, empty.plan, empty.latest_bill),
+            (0, None, None)
+        );
     }
 
     #[test]

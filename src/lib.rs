@@ -12,6 +12,9 @@
 //! - [`billing`]: accounts, bills, payments, usage in fen; arrears; billing imports.
 //! - [`calendar`]: working-time calendars (holidays, 调休) and business-time arithmetic.
 //! - [`call`]: CTI events and the call records they converge to.
+//! - [`agent`]: agent states (available, on call, wrap-up, break, offline) and their rules.
+//! - [`task`]: the outbound task list (follow-ups, overdue notices, callbacks, collections).
+//! - [`phrase`]: standard phrases (规范用语) with variables.
 //! - [`login`]: the sign-in throttle (5 failures in 15 minutes lock an account for 15 minutes).
 //! - [`clock`]: the time source port.
 //! - [`customer`]: customer tiers.
@@ -46,8 +49,8 @@ macro_rules! coded_enum {
     };
 }
 
-
 pub mod access;
+pub mod agent;
 pub mod billing;
 pub mod calendar;
 pub mod call;
@@ -55,7 +58,9 @@ pub mod clock;
 pub mod customer;
 pub mod locale;
 pub mod login;
+pub mod phrase;
 pub mod sla;
 pub mod store;
+pub mod task;
 pub mod ticket;
 pub mod user;

@@ -182,7 +182,10 @@ impl ParsedBatch {
     /// Account numbers the bills, payments and usage refer to, each once.
     pub fn referenced_accounts(&self) -> Vec<(&RowRef, &str)> {
         let bills = self.bills.iter().map(|b| (&b.at, b.value.account.as_str()));
-        let payments = self.payments.iter().map(|p| (&p.at, p.value.account.as_str()));
+        let payments = self
+            .payments
+            .iter()
+            .map(|p| (&p.at, p.value.account.as_str()));
         let usage = self.usage.iter().map(|u| (&u.at, u.value.account.as_str()));
         bills.chain(payments).chain(usage).collect()
     }
@@ -212,7 +215,11 @@ impl Checker {
     }
 
     fn get<'f>(&mut self, row: &'f Fields, field: &str) -> Option<&'f str> {
-        let v = row.values.get(field).map(String::as_str).filter(|v| !v.is_empty());
+        let v = row
+            .values
+            .get(field)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty());
         if v.is_none() {
             self.push(Some(&row.at), Some(field), ImportProblem::Missing);
         }
@@ -250,7 +257,8 @@ impl Checker {
         let v = self.get(row, field);
         self.check(row, field, v, |s| {
             let ok = s.chars().count() <= max && !s.chars().any(char::is_control);
-            ok.then(|| s.to_owned()).ok_or(ImportProblem::BadText { max })
+            ok.then(|| s.to_owned())
+                .ok_or(ImportProblem::BadText { max })
         })
     }
 
@@ -287,11 +295,12 @@ impl Checker {
     ) -> Option<T> {
         let v = self.get(row, field);
         self.check(row, field, v, |s| {
-            all.iter().copied().find(|t| code(*t) == s).ok_or_else(|| {
-                ImportProblem::NotOneOf {
+            all.iter()
+                .copied()
+                .find(|t| code(*t) == s)
+                .ok_or_else(|| ImportProblem::NotOneOf {
                     allowed: all.iter().map(|t| code(*t).to_owned()).collect(),
-                }
-            })
+                })
         })
     }
 }
@@ -414,7 +423,10 @@ fn add_rows(c: &mut Checker, batch: &mut ParsedBatch, kind: ImportKind, rows: Ve
             ImportKind::Accounts => {
                 if let Some(a) = account_row(c, &row) {
                     if dup(c, &row.at, "number", a.number.clone()) {
-                        batch.accounts.push(Located { at: row.at, value: a });
+                        batch.accounts.push(Located {
+                            at: row.at,
+                            value: a,
+                        });
                     }
                 }
             }
@@ -447,7 +459,10 @@ fn add_rows(c: &mut Checker, batch: &mut ParsedBatch, kind: ImportKind, rows: Ve
             ImportKind::Payments => {
                 if let Some(p) = payment(c, &row) {
                     if dup(c, &row.at, "reference", p.reference.clone()) {
-                        batch.payments.push(Located { at: row.at, value: p });
+                        batch.payments.push(Located {
+                            at: row.at,
+                            value: p,
+                        });
                     }
                 }
             }
@@ -455,7 +470,10 @@ fn add_rows(c: &mut Checker, batch: &mut ParsedBatch, kind: ImportKind, rows: Ve
                 if let Some(u) = usage(c, &row) {
                     let key = format!("{}|{}|{}", u.account, u.day, u.kind.code());
                     if dup(c, &row.at, "day", key) {
-                        batch.usage.push(Located { at: row.at, value: u });
+                        batch.usage.push(Located {
+                            at: row.at,
+                            value: u,
+                        });
                     }
                 }
             }
@@ -493,12 +511,20 @@ pub fn parse_csv(kind: ImportKind, text: &str) -> Result<ParsedBatch, Vec<Import
         .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
     let header: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(str::to_owned).collect(),
-        Err(e) => return Err(whole_file(ImportProblem::Syntax { detail: e.to_string() })),
+        Err(e) => {
+            return Err(whole_file(ImportProblem::Syntax {
+                detail: e.to_string(),
+            }))
+        }
     };
     let mut c = Checker::default();
     for col in columns(kind) {
         if !header.iter().any(|h| h == col) {
-            c.push(Some(&RowRef::Line(1)), Some(col), ImportProblem::MissingColumn);
+            c.push(
+                Some(&RowRef::Line(1)),
+                Some(col),
+                ImportProblem::MissingColumn,
+            );
         }
     }
     if !c.issues.is_empty() {
@@ -510,7 +536,13 @@ pub fn parse_csv(kind: ImportKind, text: &str) -> Result<ParsedBatch, Vec<Import
             Ok(r) => r,
             Err(e) => {
                 let at = e.position().map(|p| RowRef::Line(p.line()));
-                c.push(at.as_ref(), None, ImportProblem::Syntax { detail: e.to_string() });
+                c.push(
+                    at.as_ref(),
+                    None,
+                    ImportProblem::Syntax {
+                        detail: e.to_string(),
+                    },
+                );
                 continue;
             }
         };
@@ -555,8 +587,11 @@ fn json_fields(at: String, object: &serde_json::Map<String, serde_json::Value>) 
 /// Parses a JSON document with any of the sections `accounts`, `bills` (with nested
 /// `items`), `payments`, `usage`.
 pub fn parse_json(text: &str) -> Result<ParsedBatch, Vec<ImportIssue>> {
-    let doc: serde_json::Value = serde_json::from_str(text)
-        .map_err(|e| whole_file(ImportProblem::Syntax { detail: e.to_string() }))?;
+    let doc: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+        whole_file(ImportProblem::Syntax {
+            detail: e.to_string(),
+        })
+    })?;
     let Some(sections) = doc.as_object() else {
         return Err(whole_file(ImportProblem::Syntax {
             detail: "the document must be an object of sections".into(),
@@ -567,7 +602,11 @@ pub fn parse_json(text: &str) -> Result<ParsedBatch, Vec<ImportIssue>> {
     let mut total = 0usize;
     for (name, value) in sections {
         let Some(kind) = ImportKind::from_code(name) else {
-            c.push(Some(&RowRef::Path(name.clone())), None, ImportProblem::UnknownSection);
+            c.push(
+                Some(&RowRef::Path(name.clone())),
+                None,
+                ImportProblem::UnknownSection,
+            );
             continue;
         };
         let Some(list) = value.as_array() else {
@@ -628,7 +667,11 @@ pub fn parse_json(text: &str) -> Result<ParsedBatch, Vec<ImportIssue>> {
                 .iter()
                 .any(|b| b.value.account == account && b.value.period == period)
             {
-                c.push(Some(&head_fields.at), Some("period"), ImportProblem::Duplicate);
+                c.push(
+                    Some(&head_fields.at),
+                    Some("period"),
+                    ImportProblem::Duplicate,
+                );
                 continue;
             }
             batch.bills.push(Located {
@@ -713,10 +756,21 @@ mod tests {
                     A1,13800000001,P,active,10\n";
         let p = problems(parse_csv(ImportKind::Accounts, text));
         let line = |n: &str, f: &str| p.iter().find(|x| x.0 == n && x.1 == f).map(|x| &x.2);
-        assert_eq!(line("line 3", "number"), Some(&ImportProblem::BadText { max: 32 }));
-        assert_eq!(line("line 3", "customer_phone"), Some(&ImportProblem::NotPhone));
-        assert!(matches!(line("line 3", "status"), Some(ImportProblem::NotOneOf { allowed }) if allowed.len() == 3));
-        assert_eq!(line("line 3", "balance_fen"), Some(&ImportProblem::NotInteger));
+        assert_eq!(
+            line("line 3", "number"),
+            Some(&ImportProblem::BadText { max: 32 })
+        );
+        assert_eq!(
+            line("line 3", "customer_phone"),
+            Some(&ImportProblem::NotPhone)
+        );
+        assert!(
+            matches!(line("line 3", "status"), Some(ImportProblem::NotOneOf { allowed }) if allowed.len() == 3)
+        );
+        assert_eq!(
+            line("line 3", "balance_fen"),
+            Some(&ImportProblem::NotInteger)
+        );
         assert_eq!(line("line 4", "number"), Some(&ImportProblem::Missing));
         assert_eq!(line("line 4", "plan"), Some(&ImportProblem::Missing));
         assert_eq!(line("line 5", "number"), Some(&ImportProblem::Duplicate));
@@ -725,11 +779,17 @@ mod tests {
 
     #[test]
     fn missing_columns_empty_files_and_broken_csv_are_refused() {
-        let p = problems(parse_csv(ImportKind::Payments, "reference,account\nP1,A1\n"));
+        let p = problems(parse_csv(
+            ImportKind::Payments,
+            "reference,account\nP1,A1\n",
+        ));
         assert_eq!(p.len(), 3);
         assert!(p.iter().all(|x| x.2 == ImportProblem::MissingColumn));
         let p = problems(parse_csv(ImportKind::Usage, "account,day,kind,quantity\n"));
-        assert_eq!(p, vec![(String::new(), String::new(), ImportProblem::Empty)]);
+        assert_eq!(
+            p,
+            vec![(String::new(), String::new(), ImportProblem::Empty)]
+        );
         let p = problems(parse_csv(
             ImportKind::Usage,
             "account,day,kind,quantity\nA1,2026-11-01,data\n",
@@ -767,7 +827,11 @@ mod tests {
         assert_eq!(
             p,
             vec![
-                ("line 3".into(), "due_on".into(), ImportProblem::Inconsistent),
+                (
+                    "line 3".into(),
+                    "due_on".into(),
+                    ImportProblem::Inconsistent
+                ),
                 ("line 4".into(), "period".into(), ImportProblem::NotMonth),
             ]
         );
@@ -798,11 +862,27 @@ mod tests {
         assert_eq!(
             p,
             vec![
-                ("bills[0].items[0]".into(), "amount_fen".into(), ImportProblem::NotInteger),
-                ("bills[0].items[1]".into(), "name".into(), ImportProblem::Missing),
-                ("bills[0].items[1]".into(), "amount_fen".into(), ImportProblem::Missing),
+                (
+                    "bills[0].items[0]".into(),
+                    "amount_fen".into(),
+                    ImportProblem::NotInteger
+                ),
+                (
+                    "bills[0].items[1]".into(),
+                    "name".into(),
+                    ImportProblem::Missing
+                ),
+                (
+                    "bills[0].items[1]".into(),
+                    "amount_fen".into(),
+                    ImportProblem::Missing
+                ),
                 ("bills[1]".into(), "items".into(), ImportProblem::Missing),
-                ("refunds".into(), String::new(), ImportProblem::UnknownSection),
+                (
+                    "refunds".into(),
+                    String::new(),
+                    ImportProblem::UnknownSection
+                ),
             ]
         );
         assert!(matches!(
