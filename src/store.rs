@@ -2,6 +2,7 @@
 //! backends (SQLite now; PostgreSQL is an addition behind the same traits). Every backend
 //! passes the same conformance suite.
 
+pub mod console;
 pub mod desk;
 
 use crate::login::LoginThrottle;
@@ -115,6 +116,16 @@ pub enum AuditAction {
     PoliciesChanged,
     /// A historical ticket was imported.
     TicketImported,
+    /// Staff looked at a customer's billing data (access log).
+    BillingViewed,
+    /// Staff revealed a masked number or ID number (access log).
+    NumberRevealed,
+    /// Billing data was imported.
+    BillingImported,
+    /// The standard phrases were changed.
+    PhrasesChanged,
+    /// An agent put a new customer on file.
+    CustomerCreated,
 }
 
 impl AuditAction {
@@ -128,11 +139,16 @@ impl AuditAction {
             AuditAction::CalendarChanged => "calendar_changed",
             AuditAction::PoliciesChanged => "policies_changed",
             AuditAction::TicketImported => "ticket_imported",
+            AuditAction::BillingViewed => "billing_viewed",
+            AuditAction::NumberRevealed => "number_revealed",
+            AuditAction::BillingImported => "billing_imported",
+            AuditAction::PhrasesChanged => "phrases_changed",
+            AuditAction::CustomerCreated => "customer_created",
         }
     }
 
     /// Every action.
-    pub const ALL: [AuditAction; 7] = [
+    pub const ALL: [AuditAction; 12] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::AccountLocked,
@@ -140,6 +156,11 @@ impl AuditAction {
         AuditAction::CalendarChanged,
         AuditAction::PoliciesChanged,
         AuditAction::TicketImported,
+        AuditAction::BillingViewed,
+        AuditAction::NumberRevealed,
+        AuditAction::BillingImported,
+        AuditAction::PhrasesChanged,
+        AuditAction::CustomerCreated,
     ];
 
     /// The action for a stored code.
@@ -172,6 +193,8 @@ pub trait AuditStore: Send + Sync {
     async fn append(&self, entry: AuditEntry) -> Result<(), StoreError>;
     /// The most recent entries, newest first.
     async fn recent(&self, limit: u32) -> Result<Vec<AuditEntry>, StoreError>;
+    /// The most recent entries about one subject (e.g. a customer id), newest first.
+    async fn about(&self, subject: &str, limit: u32) -> Result<Vec<AuditEntry>, StoreError>;
 }
 
 /// Liveness of the backing database, for `/readyz`.

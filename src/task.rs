@@ -102,6 +102,19 @@ pub struct OutboundTask {
     pub version: u64,
 }
 
+/// One recorded call attempt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskAttempt {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Who called.
+    pub user: UserId,
+    /// What came of it.
+    pub outcome: TaskOutcome,
+    /// Note.
+    pub note: String,
+}
+
 /// Why a task operation was refused.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[serde(tag = "problem", rename_all = "snake_case")]

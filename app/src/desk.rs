@@ -13,10 +13,11 @@ use loopdesk::calendar::CalendarError;
 use loopdesk::customer::{Customer, CustomerError, CustomerId, Tier};
 use loopdesk::sla::{self, Calendars, ClockEvent, Policy, TargetStatus, TicketFacts};
 use loopdesk::store::desk::{
-    NewTicket, Notification, NotificationKind, OutboundReason, OutboundTask, SlaSnapshot,
-    StoredCalendar, TicketDetails, TicketRecord, TicketWrite, CALENDAR_CODES,
+    NewTicket, Notification, NotificationKind, SlaSnapshot, StoredCalendar, TicketDetails,
+    TicketRecord, TicketWrite, CALENDAR_CODES,
 };
 use loopdesk::store::{AuditAction, AuditEntry, StoreError};
+use loopdesk::task::{OutboundTask, TaskReason};
 use loopdesk::ticket::action::{self, Action, Actor, TransitionError};
 use loopdesk::ticket::event::{clock_events, fired_alerts, EventKind, NewEvent, TicketEvent};
 use loopdesk::ticket::{
@@ -62,6 +63,10 @@ pub enum Invalid {
     Percent,
     /// A CTI event that cannot belong to its call.
     Call(loopdesk::call::CtiError),
+    /// A standard phrase.
+    Phrase(loopdesk::phrase::PhraseError),
+    /// Not a date (`YYYY-MM-DD`) or the range is reversed/too long.
+    BadDate,
 }
 
 /// The one error type of the desk use cases.
@@ -85,6 +90,12 @@ pub enum DeskError {
         /// What is wrong.
         problem: Invalid,
     },
+    /// An import with problems; nothing of it was written.
+    Import(Vec<loopdesk::billing::import::ImportIssue>),
+    /// An outbound task refused the operation.
+    Task(loopdesk::task::TaskError),
+    /// The agent's state cannot change like this.
+    Agent(loopdesk::agent::AgentStateError),
     /// A failure logged on the server.
     Internal,
 }
@@ -562,6 +573,36 @@ pub async fn act(
     let cfg = load_sla_config(stores).await?;
     let (clock, fired) = history(&stored, &new_events);
     let sla = snapshot(&cfg, &transition.ticket, &clock, &fired, now)?;
+    // Entering `resolved` puts a follow-up call on the task list (due when the follow-up
+    // target is); leaving it closes any follow-up still open.
+    let (from, to) = (transition.from, transition.ticket.state);
+    let mut outbound = Vec::new();
+    let mut supersede = Vec::new();
+    if to == TicketState::Resolved && from != TicketState::Resolved {
+        if transition.ticket.kind.requires_follow_up() {
+            let due = sla
+                .targets
+                .iter()
+                .find(|t| t.target == sla::SlaTarget::FollowUp && t.stopped_at.is_none())
+                .map_or(now, |t| t.due_at);
+            let mut task = OutboundTask::new(
+                Uuid::new_v4(),
+                TaskReason::FollowUp,
+                Some(transition.ticket.customer),
+                customer_phone(stores, transition.ticket.customer).await?,
+                transition.ticket.department,
+                due,
+                now,
+            );
+            task.ticket = Some(id);
+            outbound.push(task);
+        }
+    } else if from == TicketState::Resolved && to != TicketState::Resolved {
+        supersede.push(TaskReason::FollowUp);
+    }
+    if !to.is_open() {
+        supersede.push(TaskReason::SlaOverdue);
+    }
     write(
         stores,
         expected_version,
@@ -569,12 +610,19 @@ pub async fn act(
             ticket: transition.ticket,
             events: new_events,
             sla,
-            outbound: Vec::new(),
+            outbound,
+            supersede,
             notifications,
             at: now,
         },
     )
     .await
+}
+
+/// The number to call a customer on: their first.
+pub async fn customer_phone(stores: &Stores, customer: CustomerId) -> Result<String, DeskError> {
+    let c = stores.customers.get_customer(customer).await?;
+    Ok(c.phones.first().cloned().unwrap_or_default())
 }
 
 async fn write(stores: &Stores, expected: u64, w: TicketWrite) -> Result<(), DeskError> {
@@ -727,15 +775,17 @@ async fn sweep_ticket(
             sla::SlaAlert::Warning => warnings += 1,
             sla::SlaAlert::Overdue => {
                 overdue += 1;
-                outbound.push(OutboundTask {
-                    id: Uuid::new_v4(),
-                    ticket: id,
-                    customer: ticket.customer,
-                    reason: OutboundReason::SlaOverdue,
-                    department: ticket.department,
-                    created_at: now,
-                    done_at: None,
-                });
+                let mut task = OutboundTask::new(
+                    Uuid::new_v4(),
+                    TaskReason::SlaOverdue,
+                    Some(ticket.customer),
+                    customer_phone(stores, ticket.customer).await?,
+                    ticket.department,
+                    now,
+                    now,
+                );
+                task.ticket = Some(id);
+                outbound.push(task);
             }
             sla::SlaAlert::Breached => {
                 breached += 1;
@@ -772,6 +822,7 @@ async fn sweep_ticket(
             events,
             sla,
             outbound,
+            supersede: Vec::new(),
             notifications,
             at: now,
         },
@@ -1030,6 +1081,15 @@ impl DeskError {
                 }
             }
             DeskError::Refused(e) => transition_error(e, locale),
+            DeskError::Import(issues) => match zh {
+                true => format!("导入文件有 {} 处问题，未导入任何数据", issues.len()),
+                false => format!(
+                    "The file has {} problem(s); nothing was imported",
+                    issues.len()
+                ),
+            },
+            DeskError::Task(e) => crate::i18n::names::task_error(e, locale),
+            DeskError::Agent(e) => crate::i18n::names::agent_state_error(e, locale),
             DeskError::Invalid { field, problem } => {
                 let f = field_name(field, locale);
                 let what = match (problem, zh) {
@@ -1055,6 +1115,7 @@ impl DeskError {
                         CustomerError::NameRequired => "必须填写".to_owned(),
                         CustomerError::PhoneRequired => "至少填写一个电话号码".to_owned(),
                         CustomerError::BadPhone(p) => format!("“{p}”不是有效的电话号码"),
+                        CustomerError::BadIdNumber => "不是有效的18位身份证号码".to_owned(),
                     },
                     (Invalid::Customer(e), false) => e.to_string(),
                     (Invalid::Registration(e), true) => match e {
@@ -1075,6 +1136,13 @@ impl DeskError {
                     (Invalid::Call(e), false) => e.to_string(),
                     (Invalid::Percent, true) => "必须在 1 到 100 之间".to_owned(),
                     (Invalid::Percent, false) => "must be between 1 and 100".to_owned(),
+                    (Invalid::Phrase(e), _) => crate::i18n::names::phrase_error(e, locale),
+                    (Invalid::BadDate, true) => {
+                        "不是有效的日期范围（YYYY-MM-DD，最长一年）".to_owned()
+                    }
+                    (Invalid::BadDate, false) => {
+                        "is not a valid date range (YYYY-MM-DD, at most a year)".to_owned()
+                    }
                 };
                 if zh {
                     format!("{f}{what}")

@@ -9,6 +9,7 @@ use leptos::config::LeptosOptions;
 use leptos::prelude::use_context;
 use loopdesk::clock::Clock;
 use loopdesk::login::LoginThrottle;
+use loopdesk::store::console::{AgentStore, BillingStore, PhraseStore};
 use loopdesk::store::desk::{CallStore, CustomerStore, SlaConfigStore, TicketStore, WorkStore};
 use loopdesk::store::{
     AuditStore, DepartmentStore, HealthStore, LoginAttemptStore, PasswordHash, UserStore,
@@ -40,6 +41,12 @@ pub struct Stores {
     pub work: Arc<dyn WorkStore>,
     /// Calls.
     pub calls: Arc<dyn CallStore>,
+    /// Billing data.
+    pub billing: Arc<dyn BillingStore>,
+    /// Agent states.
+    pub agents: Arc<dyn AgentStore>,
+    /// Standard phrases.
+    pub phrases: Arc<dyn PhraseStore>,
 }
 
 /// Everything a request handler needs.

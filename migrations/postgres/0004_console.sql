@@ -1,6 +1,14 @@
 -- Customer 360, billing, agent states, the one outbound task list, call–ticket links and
 -- standard phrases (DESIGN §3.4–3.5). Twin of migrations/sqlite/0004_console.sql.
 
+-- The audit log learns the console's actions; staff views of billing data and reveals of
+-- masked numbers are its access log.
+alter table audit_log drop constraint audit_log_action_check;
+alter table audit_log add constraint audit_log_action_check check (action in ('login_succeeded', 'login_failed', 'account_locked',
+        'logout', 'calendar_changed', 'policies_changed', 'ticket_imported', 'billing_viewed',
+        'number_revealed', 'billing_imported', 'phrases_changed', 'customer_created'));
+create index audit_log_subject on audit_log (subject, at);
+
 alter table customers add column id_number text;          -- 证件号, only ever shown masked
 alter table customers add column salutation text check (salutation in ('mr', 'ms'));
 

@@ -1,6 +1,24 @@
 -- Customer 360, billing, agent states, the one outbound task list, call–ticket links and
 -- standard phrases (DESIGN §3.4–3.5). Twin of migrations/postgres/0004_console.sql.
 
+-- The audit log learns the console's actions; staff views of billing data and reveals of
+-- masked numbers are its access log (SQLite cannot alter a CHECK: rebuild).
+create table audit_log_next (
+    id integer primary key autoincrement,
+    at text not null,
+    actor_id text references users (id),
+    action text not null check (action in ('login_succeeded', 'login_failed', 'account_locked',
+        'logout', 'calendar_changed', 'policies_changed', 'ticket_imported', 'billing_viewed',
+        'number_revealed', 'billing_imported', 'phrases_changed', 'customer_created')),
+    subject text not null,
+    detail text not null,
+    transaction_id text
+);
+insert into audit_log_next select * from audit_log;
+drop table audit_log;
+alter table audit_log_next rename to audit_log;
+create index audit_log_subject on audit_log (subject, at);
+
 alter table customers add column id_number text;          -- 证件号, only ever shown masked
 alter table customers add column salutation text check (salutation in ('mr', 'ms'));
 

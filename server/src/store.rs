@@ -35,7 +35,10 @@ impl Backend {
                 tickets: db.clone(),
                 sla_config: db.clone(),
                 work: db.clone(),
-                calls: db,
+                calls: db.clone(),
+                billing: db.clone(),
+                agents: db.clone(),
+                phrases: db,
             },
             sessions,
         }

@@ -14,6 +14,7 @@ use super::StoreError;
 use crate::calendar::spec::CalendarSpec;
 use crate::customer::{Customer, CustomerId, Tier};
 use crate::sla::{Policy, TargetStatus};
+use crate::task::{OutboundTask, TaskAttempt, TaskReason};
 use crate::ticket::event::{NewEvent, TicketEvent};
 use crate::ticket::{Channel, Priority, Ticket, TicketId, TicketKind, TicketState};
 use crate::user::{DepartmentId, Role, UserId};
@@ -86,6 +87,9 @@ pub struct TicketWrite {
     pub sla: SlaSnapshot,
     /// Outbound tasks created by the change.
     pub outbound: Vec<OutboundTask>,
+    /// Open tasks of the ticket with these reasons are closed as superseded (the ticket
+    /// moved on, e.g. a follow-up task once the customer confirmed in the portal).
+    pub supersede: Vec<TaskReason>,
     /// Notifications raised by the change.
     pub notifications: Vec<Notification>,
     /// When.
@@ -261,33 +265,6 @@ pub trait SlaConfigStore: Send + Sync {
         -> Result<(), StoreError>;
 }
 
-/// Why an outbound call is due.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OutboundReason {
-    /// A ticket is overdue: contact the customer proactively (SEED-SLA-09).
-    SlaOverdue,
-}
-
-/// An outbound call task.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OutboundTask {
-    /// Id.
-    pub id: Uuid,
-    /// Ticket.
-    pub ticket: TicketId,
-    /// Customer.
-    pub customer: CustomerId,
-    /// Why.
-    pub reason: OutboundReason,
-    /// Department that should call.
-    pub department: DepartmentId,
-    /// Created.
-    pub created_at: DateTime<Utc>,
-    /// Done.
-    pub done_at: Option<DateTime<Utc>>,
-}
-
 /// What a notification is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -313,11 +290,41 @@ pub struct Notification {
     pub at: DateTime<Utc>,
 }
 
+/// Which tasks to list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TaskQuery {
+    /// Only this reason.
+    pub reason: Option<TaskReason>,
+    /// Only open tasks (otherwise also done ones, newest first).
+    pub open_only: bool,
+    /// Only tasks taken by this agent, or not taken at all (`Some(None)`).
+    pub assignee: Option<Option<UserId>>,
+    /// Only this customer's.
+    pub customer: Option<CustomerId>,
+    /// At most this many.
+    pub limit: u32,
+}
+
 /// Outbound tasks and notifications.
 #[async_trait]
 pub trait WorkStore: Send + Sync {
-    /// Open outbound tasks, oldest first.
-    async fn open_outbound_tasks(&self, limit: u32) -> Result<Vec<OutboundTask>, StoreError>;
+    /// Tasks: open ones by due time, earliest first; with done ones, newest first.
+    async fn tasks(&self, q: &TaskQuery) -> Result<Vec<OutboundTask>, StoreError>;
+    /// One task.
+    async fn get_task(&self, id: Uuid) -> Result<OutboundTask, StoreError>;
+    /// Adds a task; `false` when an equivalent one exists already (an open collection of
+    /// the account, the callback of the call), so adding is idempotent.
+    async fn add_task(&self, task: &OutboundTask) -> Result<bool, StoreError>;
+    /// Replaces a task if its stored version is `expected_version` and records the attempt;
+    /// otherwise `Conflict { what: "version" }`.
+    async fn update_task(
+        &self,
+        task: &OutboundTask,
+        expected_version: u64,
+        attempt: Option<&TaskAttempt>,
+    ) -> Result<(), StoreError>;
+    /// The attempts recorded on a task, oldest first.
+    async fn task_attempts(&self, id: Uuid) -> Result<Vec<TaskAttempt>, StoreError>;
     /// Outbound tasks of a ticket.
     async fn ticket_outbound_tasks(&self, id: TicketId) -> Result<Vec<OutboundTask>, StoreError>;
     /// Latest notifications for a role, newest first.
@@ -364,4 +371,8 @@ pub trait CallStore: Send + Sync {
         customer: Option<CustomerId>,
         limit: u32,
     ) -> Result<Vec<StoredCall>, StoreError>;
+    /// Links a ticket to the call it was registered on (linking twice is harmless).
+    async fn link_ticket(&self, call_id: &str, ticket: TicketId) -> Result<(), StoreError>;
+    /// The tickets linked to a call.
+    async fn call_tickets(&self, call_id: &str) -> Result<Vec<TicketId>, StoreError>;
 }

@@ -287,6 +287,118 @@ pub fn spec_problem(p: &loopdesk::calendar::spec::SpecProblem, locale: Locale) -
     }
 }
 
+/// A billing-import problem in words: where, which field, what.
+pub fn import_issue(i: &loopdesk::billing::import::ImportIssue, locale: Locale) -> String {
+    use loopdesk::billing::import::{ImportProblem as P, RowRef};
+    let zh = locale == Locale::ZhCn;
+    let at = match (&i.at, zh) {
+        (Some(RowRef::Line(n)), true) => format!("第 {n} 行"),
+        (Some(RowRef::Line(n)), false) => format!("Line {n}"),
+        (Some(RowRef::Path(p)), _) => p.clone(),
+        (None, true) => "文件".to_owned(),
+        (None, false) => "File".to_owned(),
+    };
+    let what = match (&i.problem, zh) {
+        (P::Syntax { detail }, true) => format!("无法解析：{detail}"),
+        (P::Syntax { detail }, false) => format!("cannot be read: {detail}"),
+        (P::UnknownSection, true) => "不是可导入的部分（accounts、bills、payments、usage）".into(),
+        (P::UnknownSection, false) => "is not a section (accounts, bills, payments, usage)".into(),
+        (P::MissingColumn, true) => "缺少该列".into(),
+        (P::MissingColumn, false) => "this column is missing".into(),
+        (P::Empty, true) => "没有任何记录".into(),
+        (P::Empty, false) => "has no records".into(),
+        (P::TooManyRows, true) => "记录过多（最多 50000 条）".into(),
+        (P::TooManyRows, false) => "has too many records (at most 50,000)".into(),
+        (P::Missing, true) => "必须填写".into(),
+        (P::Missing, false) => "is required".into(),
+        (P::NotInteger, true) => "必须是整数（金额以分为单位）".into(),
+        (P::NotInteger, false) => "must be a whole number (money in fen)".into(),
+        (P::NotDate, true) => "不是有效日期（YYYY-MM-DD）".into(),
+        (P::NotDate, false) => "is not a date (YYYY-MM-DD)".into(),
+        (P::NotMonth, true) => "不是有效月份（YYYY-MM）".into(),
+        (P::NotMonth, false) => "is not a month (YYYY-MM)".into(),
+        (P::NotTime, true) => "不是有效时间".into(),
+        (P::NotTime, false) => "is not a time".into(),
+        (P::NotPhone, true) => "不是有效的电话号码".into(),
+        (P::NotPhone, false) => "is not a phone number".into(),
+        (P::NotOneOf { allowed }, true) => format!("必须是 {} 之一", allowed.join("、")),
+        (P::NotOneOf { allowed }, false) => format!("must be one of {}", allowed.join(", ")),
+        (P::Negative, true) => "不能为负数".into(),
+        (P::Negative, false) => "must not be negative".into(),
+        (P::NotPositive, true) => "必须大于零".into(),
+        (P::NotPositive, false) => "must be more than zero".into(),
+        (P::BadText { max }, true) => format!("过长或含有不允许的字符（最多 {max} 个字符）"),
+        (P::BadText { max }, false) => {
+            format!("is too long or has characters not allowed (at most {max})")
+        }
+        (P::Duplicate, true) => "在文件中重复出现".into(),
+        (P::Duplicate, false) => "appears twice in the file".into(),
+        (P::Inconsistent, true) => "与同一账单的其他行不一致".into(),
+        (P::Inconsistent, false) => "disagrees with other rows of the same bill".into(),
+        (P::UnknownCustomer, true) => "没有客户使用该号码".into(),
+        (P::UnknownCustomer, false) => "belongs to no customer".into(),
+        (P::AmbiguousCustomer, true) => "有多位客户使用该号码".into(),
+        (P::AmbiguousCustomer, false) => "belongs to several customers".into(),
+        (P::UnknownAccount, true) => "账户既不在文件中也不在系统中".into(),
+        (P::UnknownAccount, false) => "is neither in the file nor on record".into(),
+    };
+    match (&i.field, zh) {
+        (Some(f), true) => format!("{at}，{f}：{what}"),
+        (Some(f), false) => format!("{at}, {f}: {what}"),
+        (None, true) => format!("{at}：{what}"),
+        (None, false) => format!("{at}: {what}"),
+    }
+}
+
+/// Why a task operation was refused, in words.
+pub fn task_error(e: &loopdesk::task::TaskError, locale: Locale) -> String {
+    use loopdesk::task::TaskError as E;
+    match (e, locale) {
+        (E::Done, Locale::ZhCn) => "该任务已完成".into(),
+        (E::TakenByOther, Locale::ZhCn) => "该任务已被其他坐席领取".into(),
+        (E::OutcomeNotAllowed { .. }, Locale::ZhCn) => "该结果不适用于此类任务".into(),
+        (E::Done, Locale::En) => "The task is already done".into(),
+        (E::TakenByOther, Locale::En) => "Another agent has taken the task".into(),
+        (E::OutcomeNotAllowed { .. }, Locale::En) => {
+            "That outcome does not apply to this kind of task".into()
+        }
+    }
+}
+
+/// Why an agent-state change was refused, in words.
+pub fn agent_state_error(e: &loopdesk::agent::AgentStateError, locale: Locale) -> String {
+    use loopdesk::agent::AgentStateError as E;
+    match (e, locale) {
+        (E::NotSelectable, Locale::ZhCn) => "通话中和话后处理状态由话务系统设置".into(),
+        (E::ReasonRequired, Locale::ZhCn) => "小休必须填写原因".into(),
+        (E::OnCall, Locale::ZhCn) => "通话中不能切换状态".into(),
+        (E::WrapUpPending, Locale::ZhCn) => "请先提交上一通电话的小结".into(),
+        (E::NotSelectable, Locale::En) => "On call and wrap-up are set by the telephony".into(),
+        (E::ReasonRequired, Locale::En) => "A break needs a reason".into(),
+        (E::OnCall, Locale::En) => "The state cannot change during a call".into(),
+        (E::WrapUpPending, Locale::En) => "Submit the last call's wrap-up first".into(),
+    }
+}
+
+/// Why a standard phrase was refused, in words (after the field name).
+pub fn phrase_error(e: &loopdesk::phrase::PhraseError, locale: Locale) -> String {
+    use loopdesk::phrase::PhraseError as E;
+    match (e, locale) {
+        (E::TitleRequired, Locale::ZhCn) => "中英文标题都必须填写".into(),
+        (E::StepRequired, Locale::ZhCn) => "每一步都必须有中文和英文话术".into(),
+        (E::PauseTooLong, Locale::ZhCn) => "停顿最长 60 秒".into(),
+        (E::UnknownVariable, Locale::ZhCn) => {
+            "含有未知变量（可用 {agent_no}、{customer}、{greeting}、{center}）".into()
+        }
+        (E::TitleRequired, Locale::En) => "needs both titles".into(),
+        (E::StepRequired, Locale::En) => "needs Chinese and English text in every step".into(),
+        (E::PauseTooLong, Locale::En) => "pauses are at most 60 seconds".into(),
+        (E::UnknownVariable, Locale::En) => {
+            "uses an unknown variable (use {agent_no}, {customer}, {greeting}, {center})".into()
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -72,6 +72,23 @@ impl Caller {
                 ErrorCode::Validation,
                 Some(field.clone()),
             ),
+            DeskError::Import(_) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::Validation,
+                None,
+            ),
+            DeskError::Task(loopdesk::task::TaskError::OutcomeNotAllowed { .. }) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::Validation,
+                Some("outcome".to_owned()),
+            ),
+            DeskError::Task(_) => (StatusCode::CONFLICT, ErrorCode::Refused, None),
+            DeskError::Agent(loopdesk::agent::AgentStateError::ReasonRequired) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::Validation,
+                Some("reason".to_owned()),
+            ),
+            DeskError::Agent(_) => (StatusCode::CONFLICT, ErrorCode::Refused, None),
             DeskError::Internal => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal, None),
         };
         let mut err = ApiError::new(status, code, e.message(self.locale), &self.ctx);

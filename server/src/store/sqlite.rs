@@ -21,7 +21,10 @@ use sqlx::sqlite::{
 use sqlx::{Row, SqlitePool};
 use uuid::Uuid;
 
+mod console;
 mod desk;
+mod rows;
+mod work;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 
@@ -35,10 +38,14 @@ fn other(e: impl std::error::Error + Send + Sync + 'static) -> StoreError {
     StoreError::Other(Box::new(e))
 }
 
-/// Classifies a sqlx error: missing rows and unique violations get their own variants.
+/// Classifies a sqlx error: missing rows (also a reference to a missing row) and unique
+/// violations get their own variants.
 fn classify(e: sqlx::Error, what: &'static str) -> StoreError {
     match &e {
         sqlx::Error::RowNotFound => StoreError::NotFound,
+        sqlx::Error::Database(db) if db.kind() == sqlx::error::ErrorKind::ForeignKeyViolation => {
+            StoreError::NotFound
+        }
         sqlx::Error::Database(db) if db.kind() == sqlx::error::ErrorKind::UniqueViolation => {
             StoreError::Conflict { what }
         }
@@ -368,31 +375,44 @@ impl AuditStore for SqliteBackend {
     }
 
     async fn recent(&self, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
-        let rows = sqlx::query(
-            "select at, actor_id, action, subject, detail, transaction_id from audit_log \
-             order by id desc limit $1",
-        )
+        let rows = sqlx::query(&format!(
+            "select {AUDIT_COLUMNS} from audit_log order by id desc limit $1"
+        ))
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await
         .map_err(other)?;
-        rows.iter()
-            .map(|row| {
-                let at: String = row.try_get("at").map_err(other)?;
-                let actor: Option<String> = row.try_get("actor_id").map_err(other)?;
-                let action: String = row.try_get("action").map_err(other)?;
-                Ok(AuditEntry {
-                    at: parse_ts(&at)?,
-                    actor: actor.as_deref().map(parse_uuid).transpose()?.map(UserId),
-                    action: AuditAction::from_code(&action)
-                        .ok_or_else(|| other(CorruptRow(format!("bad action {action:?}"))))?,
-                    subject: row.try_get("subject").map_err(other)?,
-                    detail: row.try_get("detail").map_err(other)?,
-                    transaction_id: row.try_get("transaction_id").map_err(other)?,
-                })
-            })
-            .collect()
+        rows.iter().map(audit_from_row).collect()
     }
+
+    async fn about(&self, subject: &str, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "select {AUDIT_COLUMNS} from audit_log where subject = $1 order by id desc limit $2"
+        ))
+        .bind(subject)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(other)?;
+        rows.iter().map(audit_from_row).collect()
+    }
+}
+
+const AUDIT_COLUMNS: &str = "at, actor_id, action, subject, detail, transaction_id";
+
+fn audit_from_row(row: &SqliteRow) -> Result<AuditEntry, StoreError> {
+    let at: String = row.try_get("at").map_err(other)?;
+    let actor: Option<String> = row.try_get("actor_id").map_err(other)?;
+    let action: String = row.try_get("action").map_err(other)?;
+    Ok(AuditEntry {
+        at: parse_ts(&at)?,
+        actor: actor.as_deref().map(parse_uuid).transpose()?.map(UserId),
+        action: AuditAction::from_code(&action)
+            .ok_or_else(|| other(CorruptRow(format!("bad action {action:?}"))))?,
+        subject: row.try_get("subject").map_err(other)?,
+        detail: row.try_get("detail").map_err(other)?,
+        transaction_id: row.try_get("transaction_id").map_err(other)?,
+    })
 }
 
 #[async_trait]

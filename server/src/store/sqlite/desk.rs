@@ -10,55 +10,56 @@ use chrono::{DateTime, Utc};
 use loopdesk::calendar::spec::CalendarSpec;
 use loopdesk::call::{CallRecord, Direction};
 use loopdesk::customer::{Customer, CustomerId, Tier};
+use loopdesk::phrase::Salutation;
 use loopdesk::sla::{Policy, TargetStatus};
 use loopdesk::store::desk::{
-    CallStore, CustomerStore, NewTicket, Notification, NotificationKind, OutboundReason,
-    OutboundTask, SlaConfigStore, SlaSnapshot, StoredCalendar, StoredCall, TicketDetails,
-    TicketPage, TicketQuery, TicketRecord, TicketSort, TicketStore, TicketSummary, TicketWrite,
-    WorkStore,
+    CallStore, CustomerStore, NewTicket, SlaConfigStore, SlaSnapshot, StoredCalendar, StoredCall,
+    TicketDetails, TicketPage, TicketQuery, TicketRecord, TicketSort, TicketStore, TicketSummary,
+    TicketWrite,
 };
 use loopdesk::store::StoreError;
 use loopdesk::ticket::event::{EventKind, NewEvent, TicketEvent};
 use loopdesk::ticket::{Channel, Complexity, Priority, Ticket, TicketId, TicketKind, TicketState};
-use loopdesk::user::{DepartmentId, Role, UserId};
+use loopdesk::user::{DepartmentId, UserId};
 use sqlx::sqlite::SqliteRow;
-use sqlx::{QueryBuilder, Row, Sqlite, Transaction};
-use uuid::Uuid;
+use sqlx::{QueryBuilder, Sqlite, Transaction};
 
-use super::{classify, other, parse_ts, parse_uuid, ts, CorruptRow, SqliteBackend};
-
-fn corrupt(what: String) -> StoreError {
-    other(CorruptRow(what))
-}
-
-fn code<T>(text: &str, parse: impl Fn(&str) -> Option<T>) -> Result<T, StoreError> {
-    parse(text).ok_or_else(|| corrupt(format!("unknown code {text:?}")))
-}
-
-fn opt_ts(text: Option<String>) -> Result<Option<DateTime<Utc>>, StoreError> {
-    text.as_deref().map(parse_ts).transpose()
-}
-
-fn col<'r, T: sqlx::Decode<'r, Sqlite> + sqlx::Type<Sqlite>>(
-    row: &'r SqliteRow,
-    name: &str,
-) -> Result<T, StoreError> {
-    row.try_get(name).map_err(other)
-}
-
-fn json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, StoreError> {
-    serde_json::from_str(text).map_err(|e| corrupt(format!("bad JSON: {e}")))
-}
-
-fn to_json<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
-    serde_json::to_string(value).map_err(other)
-}
+use super::rows::{
+    code, col, corrupt, count, json, opt_text, opt_ts, opt_uuid_col, to_json, uuid_col,
+};
+use super::{classify, other, parse_ts, parse_uuid, ts, SqliteBackend};
 
 fn tier(text: &str) -> Result<Tier, StoreError> {
     code(text, Tier::from_code)
 }
 
 // ---------------------------------------------------------------- customers
+
+const CUSTOMER_COLUMNS: &str = "id, name, tier, id_number, salutation";
+
+fn salutation_code(s: Salutation) -> &'static str {
+    match s {
+        Salutation::Mr => "mr",
+        Salutation::Ms => "ms",
+    }
+}
+
+fn customer_from_row(r: &SqliteRow, phones: Vec<String>) -> Result<Customer, StoreError> {
+    let salutation: Option<String> = col(r, "salutation")?;
+    Ok(Customer {
+        id: CustomerId(parse_uuid(&col::<String>(r, "id")?)?),
+        name: col(r, "name")?,
+        phones,
+        tier: tier(&col::<String>(r, "tier")?)?,
+        id_number: col(r, "id_number")?,
+        salutation: match salutation.as_deref() {
+            None => None,
+            Some("mr") => Some(Salutation::Mr),
+            Some("ms") => Some(Salutation::Ms),
+            Some(other) => return Err(corrupt(format!("unknown salutation {other}"))),
+        },
+    })
+}
 
 async fn phones_of(
     pool: &sqlx::SqlitePool,
@@ -88,14 +89,19 @@ async fn phones_of(
 impl CustomerStore for SqliteBackend {
     async fn create_customer(&self, c: &Customer, now: DateTime<Utc>) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await.map_err(other)?;
-        sqlx::query("insert into customers (id, name, tier, created_at) values ($1, $2, $3, $4)")
-            .bind(c.id.0.to_string())
-            .bind(&c.name)
-            .bind(c.tier.code())
-            .bind(ts(now))
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| classify(e, "customer"))?;
+        sqlx::query(
+            "insert into customers (id, name, tier, id_number, salutation, created_at) \
+             values ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(c.id.0.to_string())
+        .bind(&c.name)
+        .bind(c.tier.code())
+        .bind(&c.id_number)
+        .bind(c.salutation.map(salutation_code))
+        .bind(ts(now))
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| classify(e, "customer"))?;
         for (i, phone) in c.phones.iter().enumerate() {
             sqlx::query(
                 "insert into customer_phones (phone, customer_id, position) values ($1, $2, $3)",
@@ -111,19 +117,16 @@ impl CustomerStore for SqliteBackend {
     }
 
     async fn get_customer(&self, id: CustomerId) -> Result<Customer, StoreError> {
-        let row = sqlx::query("select id, name, tier from customers where id = $1")
-            .bind(id.0.to_string())
-            .fetch_one(&self.pool)
-            .await
-            .map_err(|e| classify(e, "customer"))?;
+        let row = sqlx::query(&format!(
+            "select {CUSTOMER_COLUMNS} from customers where id = $1"
+        ))
+        .bind(id.0.to_string())
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| classify(e, "customer"))?;
         let key: String = col(&row, "id")?;
         let mut phones = phones_of(&self.pool, std::slice::from_ref(&key)).await?;
-        Ok(Customer {
-            id,
-            name: col(&row, "name")?,
-            phones: phones.remove(&key).unwrap_or_default(),
-            tier: tier(&col::<String>(&row, "tier")?)?,
-        })
+        customer_from_row(&row, phones.remove(&key).unwrap_or_default())
     }
 
     async fn customers_by_phone(&self, phone: &str) -> Result<Vec<Customer>, StoreError> {
@@ -151,7 +154,8 @@ impl CustomerStore for SqliteBackend {
                 .replace('_', "\\_")
         );
         let rows = sqlx::query(
-            "select id, name, tier from customers c where name like $1 escape '\\' \
+            "select id, name, tier, id_number, salutation from customers c \
+             where name like $1 escape '\\' \
              or ($2 <> '' and exists (select 1 from customer_phones p \
                  where p.customer_id = c.id and p.phone like $2 || '%')) \
              order by name, id limit $3",
@@ -170,12 +174,7 @@ impl CustomerStore for SqliteBackend {
         rows.iter()
             .map(|r| {
                 let id: String = col(r, "id")?;
-                Ok(Customer {
-                    id: CustomerId(parse_uuid(&id)?),
-                    name: col(r, "name")?,
-                    phones: phones.remove(&id).unwrap_or_default(),
-                    tier: tier(&col::<String>(r, "tier")?)?,
-                })
+                customer_from_row(r, phones.remove(&id).unwrap_or_default())
             })
             .collect()
     }
@@ -189,21 +188,6 @@ const TICKET_COLUMNS: &str = "t.id, t.number, t.kind, t.channel, t.priority, t.c
     t.unreachable_attempts, t.resolved_on_first_contact, t.version, t.subject, t.description, \
     t.category, t.registered_at, t.registered_by, t.updated_at, t.sla, t.next_sla_check_at, \
     t.nearest_due_at, t.risk_at";
-
-fn uuid_col(row: &SqliteRow, name: &str) -> Result<Uuid, StoreError> {
-    parse_uuid(&col::<String>(row, name)?)
-}
-
-fn opt_uuid_col(row: &SqliteRow, name: &str) -> Result<Option<Uuid>, StoreError> {
-    col::<Option<String>>(row, name)?
-        .as_deref()
-        .map(parse_uuid)
-        .transpose()
-}
-
-fn count(row: &SqliteRow, name: &str) -> Result<u32, StoreError> {
-    u32::try_from(col::<i64>(row, name)?).map_err(|_| corrupt(format!("bad {name}")))
-}
 
 fn ticket_from_row(row: &SqliteRow) -> Result<Ticket, StoreError> {
     let from_state: Option<String> = col(row, "dispatched_from_state")?;
@@ -289,10 +273,6 @@ fn event_from_row(row: &SqliteRow) -> Result<TicketEvent, StoreError> {
         prev_hash: col(row, "prev_hash")?,
         hash: col(row, "hash")?,
     })
-}
-
-fn opt_text(at: Option<DateTime<Utc>>) -> Option<String> {
-    at.map(ts)
 }
 
 /// Appends events after the ticket's last one, chaining hashes.
@@ -502,23 +482,9 @@ impl TicketStore for SqliteBackend {
         }
         append_events(&mut tx, t.id, w.events).await?;
         for task in &w.outbound {
-            sqlx::query(
-                "insert into outbound_tasks (id, ticket_id, customer_id, reason, department_id, \
-                 created_at, done_at) values ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(task.id.to_string())
-            .bind(task.ticket.0.to_string())
-            .bind(task.customer.0.to_string())
-            .bind(match task.reason {
-                OutboundReason::SlaOverdue => "sla_overdue",
-            })
-            .bind(task.department.0.to_string())
-            .bind(ts(task.created_at))
-            .bind(opt_text(task.done_at))
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| classify(e, "outbound task"))?;
+            super::work::insert_task(&mut tx, task).await?;
         }
+        super::work::supersede_tasks(&mut tx, t.id, &w.supersede, w.at).await?;
         for n in &w.notifications {
             sqlx::query(
                 "insert into notifications (id, role, kind, ticket_id, at) \
@@ -526,7 +492,7 @@ impl TicketStore for SqliteBackend {
             )
             .bind(n.id.to_string())
             .bind(n.role.code())
-            .bind(notification_code(n.kind))
+            .bind(super::work::notification_code(n.kind))
             .bind(n.ticket.0.to_string())
             .bind(ts(n.at))
             .execute(&mut *tx)
@@ -693,85 +659,6 @@ impl SlaConfigStore for SqliteBackend {
     }
 }
 
-// ---------------------------------------------------------------- work
-
-fn notification_code(kind: NotificationKind) -> &'static str {
-    match kind {
-        NotificationKind::SlaBreached => "sla_breached",
-        NotificationKind::Escalated => "escalated",
-    }
-}
-
-fn task_from_row(r: &SqliteRow) -> Result<OutboundTask, StoreError> {
-    Ok(OutboundTask {
-        id: uuid_col(r, "id")?,
-        ticket: TicketId(uuid_col(r, "ticket_id")?),
-        customer: CustomerId(uuid_col(r, "customer_id")?),
-        reason: OutboundReason::SlaOverdue,
-        department: DepartmentId(uuid_col(r, "department_id")?),
-        created_at: parse_ts(&col::<String>(r, "created_at")?)?,
-        done_at: opt_ts(col(r, "done_at")?)?,
-    })
-}
-
-const TASK_COLUMNS: &str = "id, ticket_id, customer_id, department_id, created_at, done_at";
-
-#[async_trait]
-impl WorkStore for SqliteBackend {
-    async fn open_outbound_tasks(&self, limit: u32) -> Result<Vec<OutboundTask>, StoreError> {
-        let sql = format!(
-            "select {TASK_COLUMNS} from outbound_tasks where done_at is null \
-             order by created_at, id limit $1"
-        );
-        let rows = sqlx::query(&sql)
-            .bind(i64::from(limit))
-            .fetch_all(&self.pool)
-            .await
-            .map_err(other)?;
-        rows.iter().map(task_from_row).collect()
-    }
-
-    async fn ticket_outbound_tasks(&self, id: TicketId) -> Result<Vec<OutboundTask>, StoreError> {
-        let sql = format!(
-            "select {TASK_COLUMNS} from outbound_tasks where ticket_id = $1 order by created_at, id"
-        );
-        let rows = sqlx::query(&sql)
-            .bind(id.0.to_string())
-            .fetch_all(&self.pool)
-            .await
-            .map_err(other)?;
-        rows.iter().map(task_from_row).collect()
-    }
-
-    async fn notifications(&self, role: Role, limit: u32) -> Result<Vec<Notification>, StoreError> {
-        let rows = sqlx::query(
-            "select id, kind, ticket_id, at from notifications where role = $1 \
-             order by at desc, id limit $2",
-        )
-        .bind(role.code())
-        .bind(i64::from(limit))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(other)?;
-        rows.iter()
-            .map(|r| {
-                let kind: String = col(r, "kind")?;
-                Ok(Notification {
-                    id: uuid_col(r, "id")?,
-                    role,
-                    kind: match kind.as_str() {
-                        "sla_breached" => NotificationKind::SlaBreached,
-                        "escalated" => NotificationKind::Escalated,
-                        other => return Err(corrupt(format!("unknown notification {other}"))),
-                    },
-                    ticket: TicketId(uuid_col(r, "ticket_id")?),
-                    at: parse_ts(&col::<String>(r, "at")?)?,
-                })
-            })
-            .collect()
-    }
-}
-
 // ---------------------------------------------------------------- calls
 
 const CALL_COLUMNS: &str = "call_id, direction, from_number, to_number, customer_number, queue, \
@@ -910,5 +797,29 @@ impl CallStore for SqliteBackend {
             .await
             .map_err(other)?;
         rows.iter().map(call_from_row).collect()
+    }
+
+    async fn link_ticket(&self, call_id: &str, ticket: TicketId) -> Result<(), StoreError> {
+        sqlx::query(
+            "insert into call_tickets (call_id, ticket_id) values ($1, $2) on conflict do nothing",
+        )
+        .bind(call_id)
+        .bind(ticket.0.to_string())
+        .execute(&self.pool)
+        .await
+        .map_err(|e| classify(e, "call"))?;
+        Ok(())
+    }
+
+    async fn call_tickets(&self, call_id: &str) -> Result<Vec<TicketId>, StoreError> {
+        let ids: Vec<String> = sqlx::query_scalar(
+            "select l.ticket_id from call_tickets l join tickets t on t.id = l.ticket_id \
+             where l.call_id = $1 order by t.registered_at, t.id",
+        )
+        .bind(call_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(other)?;
+        ids.iter().map(|i| Ok(TicketId(parse_uuid(i)?))).collect()
     }
 }

@@ -1,0 +1,55 @@
+//! Row decoding helpers shared by the SQLite store modules.
+
+use chrono::{DateTime, Utc};
+use loopdesk::store::StoreError;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, Sqlite};
+use uuid::Uuid;
+
+use super::{other, parse_ts, parse_uuid, ts, CorruptRow};
+
+pub(super) fn corrupt(what: String) -> StoreError {
+    other(CorruptRow(what))
+}
+
+pub(super) fn code<T>(text: &str, parse: impl Fn(&str) -> Option<T>) -> Result<T, StoreError> {
+    parse(text).ok_or_else(|| corrupt(format!("unknown code {text:?}")))
+}
+
+pub(super) fn opt_ts(text: Option<String>) -> Result<Option<DateTime<Utc>>, StoreError> {
+    text.as_deref().map(parse_ts).transpose()
+}
+
+pub(super) fn col<'r, T: sqlx::Decode<'r, Sqlite> + sqlx::Type<Sqlite>>(
+    row: &'r SqliteRow,
+    name: &str,
+) -> Result<T, StoreError> {
+    row.try_get(name).map_err(other)
+}
+
+pub(super) fn json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, StoreError> {
+    serde_json::from_str(text).map_err(|e| corrupt(format!("bad JSON: {e}")))
+}
+
+pub(super) fn to_json<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(other)
+}
+
+pub(super) fn uuid_col(row: &SqliteRow, name: &str) -> Result<Uuid, StoreError> {
+    parse_uuid(&col::<String>(row, name)?)
+}
+
+pub(super) fn opt_uuid_col(row: &SqliteRow, name: &str) -> Result<Option<Uuid>, StoreError> {
+    col::<Option<String>>(row, name)?
+        .as_deref()
+        .map(parse_uuid)
+        .transpose()
+}
+
+pub(super) fn count(row: &SqliteRow, name: &str) -> Result<u32, StoreError> {
+    u32::try_from(col::<i64>(row, name)?).map_err(|_| corrupt(format!("bad {name}")))
+}
+
+pub(super) fn opt_text(at: Option<DateTime<Utc>>) -> Option<String> {
+    at.map(ts)
+}
