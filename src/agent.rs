@@ -138,8 +138,8 @@ pub fn on_disposition(
     call_id: &str,
     now: DateTime<Utc>,
 ) -> Option<AgentStatus> {
-    (current.state == AgentState::WrapUp && current.call_id.as_deref() == Some(call_id)).then(
-        || AgentStatus {
+    (current.state == AgentState::WrapUp && current.call_id.as_deref() == Some(call_id)).then_some(
+        AgentStatus {
             state: AgentState::Available,
             reason: None,
             call_id: None,

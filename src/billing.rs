@@ -265,7 +265,7 @@ pub fn arrears(account: &Account, bills: &[Bill], today: NaiveDate) -> Option<Ar
         .iter()
         .filter(|b| b.account == account.number && b.due_on < today && b.total().0 > 0)
         .collect();
-    past_due.sort_by(|a, b| b.period.cmp(&a.period));
+    past_due.sort_by_key(|b| std::cmp::Reverse(b.period));
     let mut covered = Fen::ZERO;
     let mut since = None;
     for bill in past_due {

@@ -84,6 +84,20 @@ pub async fn record_event(
     Err(DeskError::Conflict { current_version: 0 })
 }
 
+/// Records a CTI event and what follows from it: the agent's state (on call, wrap-up) and,
+/// for an unanswered inbound call, a callback task.
+pub async fn handle_event(
+    stores: &Stores,
+    now: DateTime<Utc>,
+    event: CtiEvent,
+) -> Result<CtiOutcome, DeskError> {
+    let out = record_event(stores, now, event).await?;
+    if out.changed {
+        crate::console::after_call_event(stores, now, &out.call).await?;
+    }
+    Ok(out)
+}
+
 fn outcome(call: StoredCall, changed: bool, warnings: Vec<CtiWarning>, e: &CtiEvent) -> CtiOutcome {
     let ringing = call.record.state() == CallState::Ringing && e.event == CtiEventKind::NewCall;
     CtiOutcome {

@@ -96,6 +96,8 @@ pub enum DeskError {
     Task(loopdesk::task::TaskError),
     /// The agent's state cannot change like this.
     Agent(loopdesk::agent::AgentStateError),
+    /// An external system (billing) did not answer usefully; details are logged.
+    Upstream,
     /// A failure logged on the server.
     Internal,
 }
@@ -294,6 +296,11 @@ pub async fn register(
     let department = actor.department.ok_or(DeskError::Forbidden)?;
     check_details(&input.subject, &input.description, &input.category)?;
     let customer = customer_of(stores, input.customer).await?;
+    if let Some(call_id) = &input.call_id {
+        if stores.calls.get_call(call_id).await?.is_none() {
+            return Err(DeskError::invalid("call_id", Invalid::Unknown));
+        }
+    }
     let ticket = Ticket::register(Registration {
         id: TicketId(Uuid::new_v4()),
         kind: input.kind,
@@ -352,6 +359,9 @@ pub async fn register(
             sla,
         })
         .await?;
+    if let Some(call_id) = &input.call_id {
+        stores.calls.link_ticket(call_id, id).await?;
+    }
     Ok(id)
 }
 
@@ -930,7 +940,21 @@ pub async fn put_policies(
     recompute_open(stores, now).await
 }
 
-async fn audit(
+/// Today in the center's time zone (the office calendar's).
+pub async fn today(stores: &Stores, now: DateTime<Utc>) -> Result<chrono::NaiveDate, DeskError> {
+    let cfg = load_sla_config(stores).await?;
+    Ok(now.with_timezone(&cfg.calendars.office.tz()).date_naive())
+}
+
+/// The local hour of day in the center's time zone.
+pub async fn local_hour(stores: &Stores, now: DateTime<Utc>) -> Result<u32, DeskError> {
+    use chrono::Timelike;
+    let cfg = load_sla_config(stores).await?;
+    Ok(now.with_timezone(&cfg.calendars.office.tz()).hour())
+}
+
+/// Appends an audit-log entry for the user's action.
+pub(crate) async fn audit(
     stores: &Stores,
     now: DateTime<Utc>,
     user: &User,
@@ -1034,27 +1058,63 @@ pub async fn preview(
     Ok(out)
 }
 
+/// A customer to put on file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct NewCustomerInput {
+    /// Name.
+    pub name: String,
+    /// Phone numbers, any format.
+    pub phones: Vec<String>,
+    /// Tier (normal when absent).
+    #[serde(default)]
+    pub tier: Option<Tier>,
+    /// Resident ID number (optional).
+    #[serde(default)]
+    pub id_number: String,
+    /// 先生 / 女士.
+    #[serde(default)]
+    pub salutation: Option<loopdesk::phrase::Salutation>,
+}
+
 /// Validates and creates a customer (agents register callers who are not on file yet).
 pub async fn create_customer(
     stores: &Stores,
     now: DateTime<Utc>,
     user: &User,
-    name: &str,
-    phones: &[String],
-    tier: Tier,
+    input: &NewCustomerInput,
 ) -> Result<Customer, DeskError> {
     staff_actor(user)?;
-    let c = Customer::new(CustomerId(Uuid::new_v4()), name, phones, tier).map_err(|e| {
+    let c = Customer::new(
+        CustomerId(Uuid::new_v4()),
+        &input.name,
+        &input.phones,
+        input.tier.unwrap_or(Tier::Normal),
+    )
+    .and_then(|c| c.with_id_number(&input.id_number))
+    .map_err(|e| {
         let field = match e {
             CustomerError::NameRequired => "name",
+            CustomerError::BadIdNumber => "id_number",
             _ => "phones",
         };
         DeskError::invalid(field, Invalid::Customer(e))
     })?;
+    let c = Customer {
+        salutation: input.salutation,
+        ..c
+    };
     match stores.customers.create_customer(&c, now).await {
         Err(StoreError::Conflict { .. }) => Err(DeskError::invalid("phones", Invalid::Taken)),
         other => {
             other?;
+            audit(
+                stores,
+                now,
+                user,
+                AuditAction::CustomerCreated,
+                &c.id.0.to_string(),
+            )
+            .await?;
             Ok(c)
         }
     }
@@ -1090,6 +1150,12 @@ impl DeskError {
             },
             DeskError::Task(e) => crate::i18n::names::task_error(e, locale),
             DeskError::Agent(e) => crate::i18n::names::agent_state_error(e, locale),
+            DeskError::Upstream => match zh {
+                true => "计费系统暂时无法访问，请稍后再试".to_owned(),
+                false => {
+                    "The billing system cannot be reached right now; try again later".to_owned()
+                }
+            },
             DeskError::Invalid { field, problem } => {
                 let f = field_name(field, locale);
                 let what = match (problem, zh) {

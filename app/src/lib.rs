@@ -20,6 +20,8 @@ pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod calls;
 #[cfg(feature = "ssr")]
+pub mod console;
+#[cfg(feature = "ssr")]
 pub mod desk;
 #[cfg(feature = "ssr")]
 pub mod live;

@@ -62,6 +62,8 @@ pub struct AppState {
     pub throttle: LoginThrottle,
     /// Live events to open pages (screen pops).
     pub live: crate::live::LiveHub,
+    /// Where billing lookups go (the local store, or an external billing system).
+    pub billing: crate::console::Provider,
     /// A hash to verify against when the login name is unknown, so that unknown and known
     /// users cost the same time.
     pub dummy_hash: PasswordHash,

@@ -7,6 +7,8 @@ use loopdesk::ticket::{Channel, Complexity, Priority, TicketKind};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+pub mod console;
+
 /// Resolved on the first contact (inquiries and queries on the call).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FirstContact {
@@ -45,6 +47,9 @@ pub struct RegisterInput {
     /// Answer and archive at once (inquiries and queries).
     #[serde(default)]
     pub first_contact: Option<FirstContact>,
+    /// The call it was registered on (linked to the ticket).
+    #[serde(default)]
+    pub call_id: Option<String>,
 }
 
 fn normal_priority() -> Priority {

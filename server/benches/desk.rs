@@ -285,6 +285,7 @@ async fn actions(n: usize, clients: usize) {
             category: String::new(),
             on_call: true,
             first_contact: None,
+            call_id: None,
         };
         ids.push(
             app::desk::register(&stores, t0, &user, input)

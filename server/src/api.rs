@@ -1,9 +1,11 @@
 //! The REST API under `/api/v1` (DESIGN §4): transaction ids, the JSON error shape, the
 //! JSON extractor with localized rejections, and the resources that exist so far
-//! (`session`, `me`, `departments`, tickets, customers, calendars, SLA policies and preview).
+//! (`session`, `me`, `departments`, tickets, customers with billing, calendars, SLA policies
+//! and preview, calls and CTI, tasks, agent states, phrases).
 
 pub mod caller;
 pub mod calls;
+pub mod console;
 pub mod error;
 pub mod session;
 pub mod tickets;
@@ -91,7 +93,23 @@ pub fn routes() -> Router<AppState> {
         .route("/tickets/{id}/events", get(tickets::events))
         .route(
             "/customers",
-            get(tickets::customers).post(tickets::create_customer),
+            get(console::customers).post(console::create_customer),
+        )
+        .route("/customers/{id}", get(console::customer))
+        .route("/customers/{id}/billing", get(console::billing))
+        .route("/customers/{id}/reveal", post(console::reveal))
+        .route("/billing/import", post(console::import_billing))
+        .route("/tasks", get(console::tasks).post(console::create_task))
+        .route("/tasks/{id}", post(console::work_task))
+        .route(
+            "/agent/state",
+            get(console::my_state).put(console::set_state),
+        )
+        .route("/calls/{id}/disposition", post(console::disposition))
+        .route("/phrases", get(console::phrases))
+        .route(
+            "/phrases/{id}",
+            axum::routing::put(console::put_phrase).delete(console::delete_phrase),
         )
         .route("/calendars", get(tickets::calendars))
         .route(

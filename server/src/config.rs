@@ -68,6 +68,9 @@ pub struct Config {
     /// Seconds between SLA sweeper passes; 0 turns the background sweeper off (tests
     /// drive `run_once` themselves).
     pub sweep_seconds: u64,
+    /// Base URL of an external billing system; billing lookups use the local store when
+    /// absent.
+    pub billing_url: Option<String>,
 }
 
 /// What the command line asks for.
@@ -117,6 +120,7 @@ ENVIRONMENT:
     LOOPDESK_SESSION_IDLE_MINUTES  idle minutes before a session expires (default 120)
     LEPTOS_SITE_ROOT          built site directory (default target/site)
     LOOPDESK_SWEEP_SECONDS    seconds between SLA sweeper passes (default 1; 0 = off)
+    LOOPDESK_BILLING_URL      external billing system (http://…); default: local billing data
     RUST_LOG                  log filter (default info)
     LOOPDESK_LOG_FORMAT       text (default) or json";
 
@@ -163,7 +167,18 @@ ENVIRONMENT:
                 value: sweep_text,
                 reason: "expected seconds between 0 and 3600",
             })?;
+        let billing_url = var("LOOPDESK_BILLING_URL");
+        if let Some(url) = &billing_url {
+            if !url.starts_with("http://") {
+                return Err(ConfigError::Invalid {
+                    name: "LOOPDESK_BILLING_URL",
+                    value: url.clone(),
+                    reason: "expected an http:// URL (put TLS in front with a proxy)",
+                });
+            }
+        }
         Ok(Config {
+            billing_url,
             sweep_seconds,
             database_url,
             addr,

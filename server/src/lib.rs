@@ -8,6 +8,7 @@
 #![recursion_limit = "256"]
 
 pub mod api;
+pub mod billing_http;
 pub mod config;
 pub mod seed;
 pub mod startup;

@@ -3,6 +3,7 @@
 //! so running `--demo` again never changes an existing database.
 
 use app::auth::hash_password_blocking;
+use app::console;
 use app::desk::{self, DeskError, RegisterInput};
 use app::state::Stores;
 use chrono::{DateTime, Duration, Utc};
@@ -118,7 +119,86 @@ pub async fn seed_demo(stores: &Stores, now: DateTime<Utc>) -> Result<SeedOutcom
     seed_desk(stores, now, &users[1], &users[3], billing)
         .await
         .map_err(|e| StoreError::Other(format!("seeding tickets: {e:?}").into()))?;
+    seed_billing(stores, now, &users[0])
+        .await
+        .map_err(|e| StoreError::Other(format!("seeding billing: {e:?}").into()))?;
     Ok(SeedOutcome::Seeded)
+}
+
+/// Demo billing through the importer: 张明 with a paid-up plan, 刘洋 in arrears for two
+/// past-due bills (which puts a collection task on the list), 孙丽 with two accounts.
+async fn seed_billing(stores: &Stores, now: DateTime<Utc>, admin: &User) -> Result<(), DeskError> {
+    use chrono::{Datelike, Months, NaiveDate};
+    let today = desk::today(stores, now).await?;
+    let first = NaiveDate::from_ymd_opt(today.year(), today.month(), 1).unwrap_or(today);
+    let month = |back: u32| first - Months::new(back);
+    let bill = |account: &str, back: u32, base: i64, extra: i64| {
+        let period = month(back);
+        serde_json::json!({
+            "account": account,
+            "period": period.format("%Y-%m").to_string(),
+            "due_on": (period + Months::new(1)).with_day(15).unwrap_or(period).to_string(),
+            "items": [
+                {"name": "月基本费", "amount_fen": base},
+                {"name": "套餐外流量费", "amount_fen": extra},
+                {"name": "优惠减免", "amount_fen": -1000},
+            ],
+        })
+    };
+    let mut bills = Vec::new();
+    for back in 1..=6 {
+        bills.push(bill("A10000001", back, 12900, (back as i64 % 3) * 1500));
+        bills.push(bill("A10000003", back, 19900, 0));
+        bills.push(bill("A10000004", back, 5900, 0));
+    }
+    bills.push(bill("A10000002", 2, 5900, 2800));
+    bills.push(bill("A10000002", 1, 5900, 4750));
+    let mut usage = Vec::new();
+    for day in 0..30 {
+        let d = (today - chrono::Duration::days(day)).to_string();
+        usage.push(
+            serde_json::json!({"account": "A10000001", "day": d, "kind": "data",
+            "quantity": 800 + day * 37 % 500, "charge_fen": if day % 9 == 0 { 300 } else { 0 }}),
+        );
+        usage.push(
+            serde_json::json!({"account": "A10000001", "day": d, "kind": "voice",
+            "quantity": 12 + day % 7}),
+        );
+    }
+    let paid = |reference: &str, account: &str, back: u32, amount: i64, method: &str| {
+        serde_json::json!({"reference": reference, "account": account,
+            "paid_at": format!("{} 10:30", month(back).with_day(10).unwrap_or(today)),
+            "amount_fen": amount, "method": method})
+    };
+    let doc = serde_json::json!({
+        "accounts": [
+            {"number": "A10000001", "customer_phone": "13800000001", "plan": "畅享 129 元套餐",
+             "status": "active", "balance_fen": 3650, "credit_limit_fen": 10000},
+            {"number": "A10000002", "customer_phone": "13900000002", "plan": "乐享 59 元套餐",
+             "status": "suspended", "balance_fen": -18350, "credit_limit_fen": 0},
+            {"number": "A10000003", "customer_phone": "13700000003", "plan": "至尊 199 元套餐",
+             "status": "active", "balance_fen": 52000, "credit_limit_fen": 50000},
+            {"number": "A10000004", "customer_phone": "13700000003", "plan": "家庭宽带 59 元",
+             "status": "active", "balance_fen": 0, "credit_limit_fen": 0},
+        ],
+        "bills": bills,
+        "payments": [
+            paid("P2026001", "A10000001", 1, 14400, "wechat"),
+            paid("P2026002", "A10000001", 2, 12900, "alipay"),
+            paid("P2026003", "A10000003", 1, 50000, "bank"),
+        ],
+        "usage": usage,
+    });
+    console::import_billing(
+        stores,
+        now,
+        admin,
+        console::ImportFormat::Json,
+        &doc.to_string(),
+        today,
+    )
+    .await?;
+    Ok(())
 }
 
 /// Demo customers and tickets in several states of the closed loop: one waiting for
@@ -131,16 +211,24 @@ async fn seed_desk(
     handler: &User,
     billing: DepartmentId,
 ) -> Result<(), DeskError> {
+    use loopdesk::phrase::Salutation::{Mr, Ms};
     let customers = [
-        ("张明", "13800000001", Tier::Gold),
-        ("刘洋", "13900000002", Tier::Normal),
-        ("孙丽", "13700000003", Tier::Diamond),
-        ("周杰", "13600000004", Tier::Silver),
-        ("吴刚", "02165550005", Tier::Normal),
+        ("张明", "13800000001", Tier::Gold, "11010519491231002X", Mr),
+        ("刘洋", "13900000002", Tier::Normal, "", Ms),
+        ("孙丽", "13700000003", Tier::Diamond, "", Ms),
+        ("周杰", "13600000004", Tier::Silver, "", Mr),
+        ("吴刚", "02165550005", Tier::Normal, "", Mr),
     ];
     let mut ids = Vec::new();
-    for (name, phone, tier) in customers {
-        let c = desk::create_customer(stores, now, agent, name, &[phone.to_owned()], tier).await?;
+    for (name, phone, tier, id_number, salutation) in customers {
+        let input = desk::NewCustomerInput {
+            name: name.into(),
+            phones: vec![phone.into()],
+            tier: Some(tier),
+            id_number: id_number.into(),
+            salutation: Some(salutation),
+        };
+        let c = desk::create_customer(stores, now, agent, &input).await?;
         ids.push(c.id.0);
     }
     let input = |kind, complexity, customer: Uuid, subject: &str, on_call| RegisterInput {
@@ -154,6 +242,7 @@ async fn seed_desk(
         category: String::new(),
         on_call,
         first_contact: None,
+        call_id: None,
     };
     let earlier = now - Duration::hours(3);
     // Waiting for billing to accept.

@@ -111,7 +111,18 @@ impl Application {
             tokio::task::spawn_blocking(|| hash_password_blocking("loopdesk-dummy-password"))
                 .await
                 .context("hashing the dummy password failed")?;
+        let billing: app::console::Provider = match &config.billing_url {
+            Some(url) => Arc::new(crate::billing_http::HttpBilling::new(
+                url,
+                Duration::from_secs(5),
+            )?),
+            None => Arc::new(app::console::LocalBilling(backend.stores.clone())),
+        };
+        if let Err(e) = app::console::seed_phrases(&backend.stores, clock.now()).await {
+            anyhow::bail!("cannot seed the standard phrases: {e:?}");
+        }
         let state = AppState {
+            billing,
             leptos_options,
             stores: backend.stores,
             clock,

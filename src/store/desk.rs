@@ -212,6 +212,8 @@ pub trait TicketStore: Send + Sync {
     async fn create_ticket(&self, new: NewTicket) -> Result<String, StoreError>;
     /// One ticket.
     async fn get_ticket(&self, id: TicketId) -> Result<TicketRecord, StoreError>;
+    /// A ticket by its number (`T20261123-000001`), if any.
+    async fn ticket_by_number(&self, number: &str) -> Result<Option<TicketRecord>, StoreError>;
     /// A ticket's events in order.
     async fn ticket_events(&self, id: TicketId) -> Result<Vec<TicketEvent>, StoreError>;
     /// Writes a change if the stored version is still `expected_version`; otherwise

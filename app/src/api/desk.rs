@@ -308,16 +308,15 @@ pub async fn new_customer(
     let (state, user, locale) = support::caller().await?;
     let tier =
         loopdesk::customer::Tier::from_code(&tier).unwrap_or(loopdesk::customer::Tier::Normal);
-    let c = crate::desk::create_customer(
-        &state.stores,
-        state.clock.now(),
-        &user,
-        &name,
-        &[phone],
-        tier,
-    )
-    .await
-    .map_err(|e| support::desk(e, locale))?;
+    let input = crate::desk::NewCustomerInput {
+        name,
+        phones: vec![phone],
+        tier: Some(tier),
+        ..Default::default()
+    };
+    let c = crate::desk::create_customer(&state.stores, state.clock.now(), &user, &input)
+        .await
+        .map_err(|e| support::desk(e, locale))?;
     Ok(crate::views::customer_view(&c, locale))
 }
 

@@ -287,6 +287,81 @@ pub fn spec_problem(p: &loopdesk::calendar::spec::SpecProblem, locale: Locale) -
     }
 }
 
+names!(
+    /// Billing account status.
+    account_status_name(loopdesk::billing::AccountStatus) {
+        Active => ("正常", "Active"),
+        Suspended => ("停机", "Suspended"),
+        Closed => ("已销户", "Closed"),
+    }
+);
+
+names!(
+    /// Payment method.
+    pay_method_name(loopdesk::billing::PayMethod) {
+        Cash => ("现金", "Cash"),
+        BankCard => ("银行卡", "Bank card"),
+        Alipay => ("支付宝", "Alipay"),
+        Wechat => ("微信支付", "WeChat Pay"),
+        Bank => ("银行代扣/转账", "Bank transfer"),
+        Other => ("其他", "Other"),
+    }
+);
+
+names!(
+    /// Usage kind.
+    usage_kind_name(loopdesk::billing::UsageKind) {
+        Voice => ("语音（分钟）", "Voice (minutes)"),
+        Data => ("流量（MB）", "Data (MB)"),
+        Sms => ("短信（条）", "Text messages"),
+    }
+);
+
+names!(
+    /// Why an outbound task exists.
+    task_reason_name(loopdesk::task::TaskReason) {
+        FollowUp => ("回访", "Follow-up"),
+        SlaOverdue => ("超时主动告知", "Overdue notice"),
+        Callback => ("未接回拨", "Callback"),
+        Collection => ("欠费催缴", "Collection"),
+    }
+);
+
+names!(
+    /// A task outcome.
+    task_outcome_name(loopdesk::task::TaskOutcome) {
+        Reached => ("已联系", "Reached"),
+        Satisfied => ("满意", "Satisfied"),
+        Unsatisfied => ("不满意", "Not satisfied"),
+        NoAnswer => ("无人接听", "No answer"),
+        WrongNumber => ("号码错误", "Wrong number"),
+        Promised => ("承诺缴费", "Promised to pay"),
+        Unreachable => ("多次未接通", "Unreachable"),
+        Superseded => ("已无需外呼", "No longer needed"),
+    }
+);
+
+names!(
+    /// An agent state.
+    agent_state_name(loopdesk::agent::AgentState) {
+        Available => ("空闲", "Available"),
+        OnCall => ("通话中", "On call"),
+        WrapUp => ("话后处理", "Wrap-up"),
+        Break => ("小休", "Break"),
+        Offline => ("离线", "Offline"),
+    }
+);
+
+names!(
+    /// A call state.
+    call_state_name(loopdesk::call::CallState) {
+        Ringing => ("振铃中", "Ringing"),
+        Connected => ("通话中", "Connected"),
+        Completed => ("已接听", "Answered"),
+        Missed => ("未接", "Missed"),
+    }
+);
+
 /// A billing-import problem in words: where, which field, what.
 pub fn import_issue(i: &loopdesk::billing::import::ImportIssue, locale: Locale) -> String {
     use loopdesk::billing::import::{ImportProblem as P, RowRef};

@@ -223,8 +223,10 @@ fn RegisterForm(locale: Locale) -> impl IntoView {
     let (resolution, cause) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
-    // Opened from a screen pop: the caller is preselected.
-    let preset = use_query_map().get_untracked().get("customer");
+    // Opened from a screen pop: the caller is preselected and the ticket linked to the call.
+    let query = use_query_map().get_untracked();
+    let call_id = RwSignal::new(query.get("call").filter(|c| !c.is_empty()));
+    let preset = query.get("customer");
     let preset = LocalResource::new(move || {
         let id = preset.clone();
         async move {
@@ -296,6 +298,7 @@ fn RegisterForm(locale: Locale) -> impl IntoView {
                 resolution: resolution.get_untracked(),
                 cause_category: cause.get_untracked(),
             }),
+            call_id: call_id.get_untracked(),
         };
         busy.set(true);
         let navigate = navigate.clone();

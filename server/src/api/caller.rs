@@ -89,11 +89,23 @@ impl Caller {
                 Some("reason".to_owned()),
             ),
             DeskError::Agent(_) => (StatusCode::CONFLICT, ErrorCode::Refused, None),
+            DeskError::Upstream => (StatusCode::BAD_GATEWAY, ErrorCode::Unavailable, None),
             DeskError::Internal => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal, None),
         };
         let mut err = ApiError::new(status, code, e.message(self.locale), &self.ctx);
         if let Some(f) = field {
             err = err.field(f);
+        }
+        if let DeskError::Import(issues) = e {
+            err = err.issues(
+                issues
+                    .iter()
+                    .map(|i| super::error::Issue {
+                        issue: i.clone(),
+                        message: app::i18n::names::import_issue(i, self.locale),
+                    })
+                    .collect(),
+            );
         }
         err
     }

@@ -13,7 +13,7 @@ use loopdesk::store::desk::StoredCall;
 use loopdesk::user::Role;
 use serde::Serialize;
 
-use app::calls::{record_event, screen_pop, CtiWarning};
+use app::calls::{handle_event, screen_pop, CtiWarning};
 use app::desk::DeskError;
 use app::live::LiveEvent;
 use app::state::AppState;
@@ -90,7 +90,7 @@ pub async fn cti_event(
         return Err(caller.desk_error(&DeskError::Forbidden));
     }
     let now = state.clock.now();
-    let out = record_event(&state.stores, now, event)
+    let out = handle_event(&state.stores, now, event)
         .await
         .map_err(|e| caller.desk_error(&e))?;
     let mut popped = 0;

@@ -36,6 +36,8 @@ pub enum ErrorCode {
     RateLimited,
     /// Our fault (500); details only in the log.
     Internal,
+    /// A system we depend on did not answer (502).
+    Unavailable,
 }
 
 /// A REST error ready to render.
@@ -47,6 +49,18 @@ pub struct ApiError {
     transaction_id: String,
     retry_after: Option<i64>,
     field: Option<String>,
+    issues: Vec<Issue>,
+}
+
+/// One problem of a rejected import: where, which field, the machine-readable problem and
+/// the message in the caller's language.
+#[derive(Debug, Clone, Serialize)]
+pub struct Issue {
+    /// The problem as data (`at`, `field`, `problem`, …).
+    #[serde(flatten)]
+    pub issue: loopdesk::billing::import::ImportIssue,
+    /// In words.
+    pub message: String,
 }
 
 #[derive(Serialize)]
@@ -56,6 +70,8 @@ struct Body<'a> {
     transaction_id: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     field: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[Issue]>::is_empty")]
+    issues: &'a [Issue],
 }
 
 impl ApiError {
@@ -68,7 +84,14 @@ impl ApiError {
             transaction_id: ctx.transaction_id.clone(),
             retry_after: None,
             field: None,
+            issues: Vec::new(),
         }
+    }
+
+    /// Adds the problems of a rejected import.
+    pub fn issues(mut self, issues: Vec<Issue>) -> ApiError {
+        self.issues = issues;
+        self
     }
 
     /// Names the offending field (`field` in the body).
@@ -146,6 +169,7 @@ impl IntoResponse for ApiError {
             message: &self.message,
             transaction_id: &self.transaction_id,
             field: self.field.as_deref(),
+            issues: &self.issues,
         };
         let mut response = (self.status, Json(body)).into_response();
         if let Some(secs) = self.retry_after {

@@ -8,18 +8,18 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use loopdesk::calendar::spec::CalendarSpec;
-use loopdesk::customer::{CustomerId, Tier};
+use loopdesk::customer::CustomerId;
 use loopdesk::sla::Policy;
 use loopdesk::store::desk::{TicketQuery, TicketSort};
 use loopdesk::ticket::action::Action;
 use loopdesk::ticket::{TicketId, TicketKind, TicketState};
 use loopdesk::user::{DepartmentId, UserId};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use uuid::Uuid;
 
 use app::desk::{self, ImportInput, PreviewInput, RegisterInput};
 use app::state::AppState;
-use app::views::{self, customer_view, target_view, CustomerView, EventView, SlaTargetView};
+use app::views::{self, target_view, EventView, SlaTargetView};
 
 use super::caller::Caller;
 use super::error::{ApiError, ApiJson};
@@ -274,55 +274,6 @@ pub async fn import(
         }),
     )
         .into_response())
-}
-
-/// `GET /api/v1/customers?q=`.
-pub async fn customers(
-    State(state): State<AppState>,
-    caller: Caller,
-    Query(q): Query<HashMap<String, String>>,
-) -> ApiResult<Json<Vec<CustomerView>>> {
-    desk::staff_actor(&caller.user).map_err(|e| caller.desk_error(&e))?;
-    let query = q.get("q").map(String::as_str).unwrap_or("");
-    let list = state
-        .stores
-        .customers
-        .search_customers(query, 20)
-        .await
-        .map_err(|e| caller.desk_error(&e.into()))?;
-    Ok(Json(
-        list.iter()
-            .map(|c| customer_view(c, caller.locale))
-            .collect(),
-    ))
-}
-
-/// A customer to create.
-#[derive(Debug, Deserialize)]
-pub struct NewCustomerBody {
-    name: String,
-    phones: Vec<String>,
-    #[serde(default)]
-    tier: Option<Tier>,
-}
-
-/// `POST /api/v1/customers`.
-pub async fn create_customer(
-    State(state): State<AppState>,
-    caller: Caller,
-    ApiJson(body): ApiJson<NewCustomerBody>,
-) -> ApiResult<Response> {
-    let c = desk::create_customer(
-        &state.stores,
-        state.clock.now(),
-        &caller.user,
-        &body.name,
-        &body.phones,
-        body.tier.unwrap_or(Tier::Normal),
-    )
-    .await
-    .map_err(|e| caller.desk_error(&e))?;
-    Ok((StatusCode::CREATED, Json(customer_view(&c, caller.locale))).into_response())
 }
 
 /// A calendar with its code.

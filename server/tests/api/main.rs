@@ -4,6 +4,7 @@
 
 mod auth;
 mod calls;
+mod console;
 mod migrations;
 mod pages;
 mod protocol;

@@ -362,6 +362,7 @@ pub async fn ticket_writes_are_version_checked_and_chained(stores: &Stores) {
         }],
         sla: SlaSnapshot::default(),
         outbound: Vec::new(),
+        supersede: Vec::new(),
         notifications: Vec::new(),
         at: t0() + Duration::minutes(1),
     };

@@ -54,6 +54,7 @@ pub fn config(db_url: &str) -> Config {
         session_idle_minutes: 120,
         site_root: "target/site".into(),
         sweep_seconds: 0,
+        billing_url: None,
     }
 }
 

@@ -426,6 +426,16 @@ impl TicketStore for SqliteBackend {
         record_from_row(&row)
     }
 
+    async fn ticket_by_number(&self, number: &str) -> Result<Option<TicketRecord>, StoreError> {
+        let sql = format!("select {TICKET_COLUMNS} from tickets t where t.number = $1");
+        let row = sqlx::query(&sql)
+            .bind(number)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(other)?;
+        row.as_ref().map(record_from_row).transpose()
+    }
+
     async fn ticket_events(&self, id: TicketId) -> Result<Vec<TicketEvent>, StoreError> {
         let rows = sqlx::query(
             "select ticket_id, seq, at, actor_id, payload, from_state, to_state, prev_hash, \
