@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 
+pub mod console;
 pub mod desk;
 
 /// The signed-in user as the pages see it.

@@ -59,6 +59,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/agent") view=|| view! { <AreaPage area=Area::Agent/> } ssr=SsrMode::Async/>
                 <Route path=path!("/agent/:section") view=|| view! { <AreaPage area=Area::Agent/> } ssr=SsrMode::Async/>
                 <Route path=path!("/agent/tickets/:id") view=|| view! { <AreaPage area=Area::Agent/> } ssr=SsrMode::Async/>
+                <Route path=path!("/agent/customers/:cid") view=|| view! { <AreaPage area=Area::Agent/> } ssr=SsrMode::Async/>
                 <Route path=path!("/supervisor") view=|| view! { <AreaPage area=Area::Supervisor/> } ssr=SsrMode::Async/>
                 <Route path=path!("/supervisor/:section") view=|| view! { <AreaPage area=Area::Supervisor/> } ssr=SsrMode::Async/>
                 <Route path=path!("/admin") view=|| view! { <AreaPage area=Area::Admin/> } ssr=SsrMode::Async/>

@@ -214,6 +214,14 @@ pub async fn screen_pop(
             .saturating_sub(1) as u32,
         None => 0,
     };
+    let (billing, last_contacts) = match &customer {
+        Some(c) => {
+            let (b, l) =
+                crate::console::pop_extras(stores, now, c.id, call.agent_user, locale).await?;
+            (Some(b), l)
+        }
+        None => (None, Vec::new()),
+    };
     Ok(ScreenPop {
         call_id: call.record.call_id.clone(),
         number: masked_number(&call.record),
@@ -225,6 +233,8 @@ pub async fn screen_pop(
             .collect(),
         open_tickets,
         recent_calls,
+        billing,
+        last_contacts,
         ringing_at: call.record.ringing_at.unwrap_or(now),
     })
 }

@@ -2,6 +2,7 @@
 //! status cards and empty states.
 
 pub mod clock;
+pub mod console;
 pub mod frame;
 pub mod icon;
 pub mod lang_switch;

@@ -572,34 +572,7 @@ pub async fn customer_360(
             ..TaskQuery::default()
         })
         .await?;
-    let mut timeline: Vec<ContactRow> = calls
-        .iter()
-        .filter_map(|c| {
-            Some(ContactRow {
-                at: c.at?,
-                kind: "call".into(),
-                summary: format!(
-                    "{} · {}",
-                    match (c.direction.as_str(), locale) {
-                        ("in", Locale::ZhCn) => "来电",
-                        ("out", Locale::ZhCn) => "去电",
-                        ("in", Locale::En) => "Inbound call",
-                        _ => "Outbound call",
-                    },
-                    c.state.name
-                ),
-                ticket_id: c.tickets.first().map(|t| t.id.clone()),
-            })
-        })
-        .chain(all.iter().map(|t| ContactRow {
-            at: t.registered_at,
-            kind: "ticket".into(),
-            summary: format!("{} {} · {}", t.number, t.kind.name, t.subject),
-            ticket_id: Some(t.id.clone()),
-        }))
-        .collect();
-    timeline.sort_by_key(|c| std::cmp::Reverse(c.at));
-    timeline.truncate(30);
+    let timeline = contacts(&calls, &all, locale, 30);
     access_log(
         stores,
         now,
@@ -630,6 +603,91 @@ pub async fn customer_360(
         tasks: task_views(stores, &tasks, locale).await?,
         timeline,
     })
+}
+
+/// Calls and tickets in one timeline, newest first, at most `limit`.
+fn contacts(
+    calls: &[CallRow],
+    tickets: &[crate::views::TicketRow],
+    locale: Locale,
+    limit: usize,
+) -> Vec<ContactRow> {
+    let mut timeline: Vec<ContactRow> = calls
+        .iter()
+        .filter_map(|c| {
+            Some(ContactRow {
+                at: c.at?,
+                kind: "call".into(),
+                summary: format!(
+                    "{} · {}",
+                    match (c.direction.as_str(), locale) {
+                        ("in", Locale::ZhCn) => "来电",
+                        ("out", Locale::ZhCn) => "去电",
+                        ("in", Locale::En) => "Inbound call",
+                        _ => "Outbound call",
+                    },
+                    c.state.name
+                ),
+                ticket_id: c.tickets.first().map(|t| t.id.clone()),
+            })
+        })
+        .chain(tickets.iter().map(|t| ContactRow {
+            at: t.registered_at,
+            kind: "ticket".into(),
+            summary: format!("{} {} · {}", t.number, t.kind.name, t.subject),
+            ticket_id: Some(t.id.clone()),
+        }))
+        .collect();
+    timeline.sort_by_key(|c| std::cmp::Reverse(c.at));
+    timeline.truncate(limit);
+    timeline
+}
+
+/// What a screen pop adds about the caller: billing summary (logged as a view by the agent
+/// the call rings at) and the last 5 contacts.
+pub async fn pop_extras(
+    stores: &Stores,
+    now: DateTime<Utc>,
+    customer: CustomerId,
+    agent: Option<UserId>,
+    locale: Locale,
+) -> Result<(billing::BillingSummary, Vec<ContactRow>), DeskError> {
+    let today = desk::today(stores, now).await?;
+    let accounts = stores.billing.customer_accounts(customer).await?;
+    let mut bills = Vec::new();
+    for a in &accounts {
+        bills.extend(stores.billing.bills(&a.number, 3).await?);
+    }
+    if let (Some(agent), false) = (agent, accounts.is_empty()) {
+        stores
+            .audit
+            .append(AuditEntry {
+                at: now,
+                actor: Some(agent),
+                action: AuditAction::BillingViewed,
+                subject: customer.0.to_string(),
+                detail: "screen pop".into(),
+                transaction_id: None,
+            })
+            .await?;
+    }
+    let calls = stores.calls.recent_calls(Some(customer), 6).await?;
+    let calls = call_rows(stores, &calls, locale).await?;
+    let page = stores
+        .tickets
+        .list_tickets(&TicketQuery {
+            customer: Some(customer),
+            sort: TicketSort::Newest,
+            page: 1,
+            page_size: 5,
+            ..TicketQuery::default()
+        })
+        .await?;
+    let tickets = ticket_list(stores, page, 1, 5, now, locale).await?.items;
+    Ok((
+        billing::summarize(&accounts, &bills, today),
+        contacts(&calls, &tickets, locale, 5),
+    ))
 }
 
 /// What a reveal unmasks.
@@ -1151,6 +1209,13 @@ pub async fn save_phrase(
     p: Phrase,
 ) -> Result<Phrase, DeskError> {
     admin(user)?;
+    let p = match p.id.is_nil() {
+        true => Phrase {
+            id: Uuid::new_v4(),
+            ..p
+        },
+        false => p,
+    };
     let p = p
         .validated()
         .map_err(|e| DeskError::invalid("steps", Invalid::Phrase(e)))?;

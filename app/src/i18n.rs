@@ -6,6 +6,7 @@
 //! The same catalogue serves the pages (SSR and wasm) and the server's API error messages.
 //! Placeholders are written `{name}` and filled with [`fill`].
 
+pub mod console;
 pub mod desk;
 pub mod names;
 
@@ -66,6 +67,8 @@ pub struct Texts {
     pub nav_knowledge: &'static str,
     pub nav_callbacks: &'static str,
     pub nav_outbound: &'static str,
+    pub nav_billing_import: &'static str,
+    pub nav_phrases: &'static str,
     pub agent_state: &'static str,
     pub agent_state_offline: &'static str,
     pub agent_state_hint: &'static str,
@@ -176,6 +179,8 @@ pub static ZH: Texts = Texts {
     nav_knowledge: "知识库",
     nav_callbacks: "回拨列表",
     nav_outbound: "外呼任务",
+    nav_billing_import: "计费数据导入",
+    nav_phrases: "规范用语",
     agent_state: "坐席状态",
     agent_state_offline: "离线",
     agent_state_hint: "接入话务系统后,可在此切换 空闲 / 小休 / 整理 状态。",
@@ -283,6 +288,8 @@ pub static EN: Texts = Texts {
     nav_knowledge: "Knowledge base",
     nav_callbacks: "Callbacks",
     nav_outbound: "Outbound tasks",
+    nav_billing_import: "Billing import",
+    nav_phrases: "Standard phrases",
     agent_state: "Agent state",
     agent_state_offline: "Offline",
     agent_state_hint:
@@ -402,6 +409,8 @@ pub fn area_nav(area: Area, locale: Locale) -> Vec<(&'static str, &'static str)>
             ("categories", tx.nav_categories),
             ("sla", tx.nav_sla),
             ("calendars", tx.nav_calendars),
+            ("billing", tx.nav_billing_import),
+            ("phrases", tx.nav_phrases),
             ("tokens", tx.nav_tokens),
         ],
         Area::Portal => vec![

@@ -1,5 +1,5 @@
 //! Live events to open browser pages (SSR only): an in-process fan-out of per-user events
-//! (screen pops now; wallboard and notifications later), counting each user's open
+//! (screen pops and agent-state changes now; wallboard and notifications later), counting each user's open
 //! connections. One instance serves its own connections; PostgreSQL LISTEN/NOTIFY will carry
 //! events between instances (issue 8).
 
@@ -9,7 +9,27 @@ use std::sync::{Arc, Mutex};
 use loopdesk::user::UserId;
 use tokio::sync::{broadcast, watch};
 
+use crate::views::console::AgentStateView;
 use crate::views::ScreenPop;
+
+/// What a live event carries.
+#[derive(Debug, Clone)]
+pub enum LivePayload {
+    /// A call rings at the agent: the caller's card (SSE event `pop`).
+    Pop(Box<ScreenPop>),
+    /// The agent's state changed, e.g. by a CTI event (SSE event `state`).
+    State(AgentStateView),
+}
+
+impl LivePayload {
+    /// The SSE event name and its JSON data.
+    pub fn event(&self) -> (&'static str, String) {
+        match self {
+            LivePayload::Pop(p) => ("pop", serde_json::to_string(p).unwrap_or_default()),
+            LivePayload::State(s) => ("state", serde_json::to_string(s).unwrap_or_default()),
+        }
+    }
+}
 
 /// An event for one user.
 #[derive(Debug, Clone)]
@@ -17,7 +37,7 @@ pub struct LiveEvent {
     /// Who should see it.
     pub user: UserId,
     /// What.
-    pub pop: ScreenPop,
+    pub payload: LivePayload,
 }
 
 /// The fan-out.

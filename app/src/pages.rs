@@ -1,12 +1,15 @@
 //! Route-level components, one module per persona plus sign-in and error pages.
 
 pub mod admin;
+pub mod admin_console;
 pub mod admin_sla;
 pub mod agent;
 pub mod area;
+pub mod customers;
 pub mod errors;
 pub mod login;
 pub mod portal;
 pub mod supervisor;
+pub mod tasks;
 pub mod ticket;
 pub mod tickets;

@@ -261,6 +261,10 @@ pub struct ScreenPop {
     pub open_tickets: Vec<TicketRow>,
     /// Earlier calls of the customer (up to 5).
     pub recent_calls: u32,
+    /// The customer's billing summary (the view is access-logged for the agent).
+    pub billing: Option<loopdesk::billing::BillingSummary>,
+    /// The last 5 contacts (calls and tickets), newest first.
+    pub last_contacts: Vec<console::ContactRow>,
     /// Ringing since.
     pub ringing_at: DateTime<Utc>,
 }

@@ -93,7 +93,7 @@ pub struct DeskDirectory {
 }
 
 #[cfg(feature = "ssr")]
-mod support {
+pub(crate) mod support {
     use loopdesk::locale::Locale;
     use loopdesk::store::desk::{TicketQuery, TicketSort};
     use loopdesk::ticket::TicketState;
@@ -129,6 +129,11 @@ mod support {
                 AppError::Refused(DeskError::Refused(r).message(locale)),
                 StatusCode::CONFLICT,
             ),
+            e @ DeskError::Upstream => (AppError::Refused(e.message(locale)), StatusCode::BAD_GATEWAY),
+            e @ (DeskError::Task(loopdesk::task::TaskError::Done)
+            | DeskError::Task(loopdesk::task::TaskError::TakenByOther)) => {
+                (AppError::Conflict(e.message(locale)), StatusCode::CONFLICT)
+            }
             e => (
                 AppError::Refused(e.message(locale)),
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -288,10 +293,9 @@ pub async fn register_ticket(input: RegisterInput) -> Result<String, AppError> {
 pub async fn find_customers(query: String) -> Result<Vec<CustomerView>, AppError> {
     let (state, user, locale) = support::caller().await?;
     crate::desk::staff_actor(&user).map_err(|e| support::desk(e, locale))?;
-    if query.trim().is_empty() {
-        return Ok(Vec::new());
-    }
-    let list = state.stores.customers.search_customers(&query, 10).await?;
+    let list = crate::console::search_customers(&state.stores, &query)
+        .await
+        .map_err(|e| support::desk(e, locale))?;
     Ok(list
         .iter()
         .map(|c| crate::views::customer_view(c, locale))

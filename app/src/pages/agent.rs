@@ -6,7 +6,8 @@ use loopdesk::locale::Locale;
 
 use crate::api::desk::{queue_counts, QueueSizes};
 use crate::components::panel::{Panel, Tile};
-use crate::components::screen_pop::CurrentCall;
+use crate::components::console::{AgentStatePanel, PhrasesPanel};
+use crate::components::screen_pop::{live_stream, CurrentCall};
 use crate::i18n::t;
 
 /// `/agent`.
@@ -14,11 +15,17 @@ use crate::i18n::t;
 pub fn AgentHome(locale: Locale) -> impl IntoView {
     let tx = t(locale);
     let counts = Resource::new(|| (), |_| queue_counts());
+    let live = live_stream();
+    let caller = Signal::derive(move || {
+        live.pop
+            .get()
+            .and_then(|p| p.customer.map(|c| c.id))
+    });
     view! {
         <div class="grid grid-agent">
             <div class="col-main">
                 <Panel title=tx.current_call>
-                    <CurrentCall locale/>
+                    <CurrentCall locale pop=live.pop/>
                 </Panel>
                 <Panel title=tx.my_queue>
                     <Suspense fallback=|| ()>
@@ -44,17 +51,10 @@ pub fn AgentHome(locale: Locale) -> impl IntoView {
             </div>
             <div class="col-side">
                 <Panel title=tx.agent_state>
-                    <div class="state-row">
-                        <span class="state-dot offline" aria-hidden="true"></span>
-                        <span class="state-name">{tx.agent_state_offline}</span>
-                    </div>
-                    <p class="muted small">{tx.agent_state_hint}</p>
+                    <AgentStatePanel locale pushed=live.state/>
                 </Panel>
                 <Panel title=tx.phrases>
-                    <ul class="phrases">
-                        <li>{tx.phrase_greeting}</li>
-                        <li>{tx.phrase_closing}</li>
-                    </ul>
+                    <PhrasesPanel locale customer=caller/>
                 </Panel>
             </div>
         </div>

@@ -24,8 +24,11 @@ pub fn AreaPage(area: Area) -> impl IntoView {
         <Suspense fallback=|| view! { <div class="loading"></div> }>
             {move || Suspend::new(async move {
                 let ticket_id = params.read().get("id");
+                let customer_id = params.read().get("cid");
                 let section = if ticket_id.is_some() {
                     "tickets".to_owned()
+                } else if customer_id.is_some() {
+                    "customers".to_owned()
                 } else {
                     params.read().get("section").unwrap_or_default()
                 };
@@ -53,6 +56,8 @@ pub fn AreaPage(area: Area) -> impl IntoView {
                                 }
                                 let body = if let Some(id) = ticket_id {
                                     view! { <crate::pages::ticket::TicketPage locale id/> }.into_any()
+                                } else if let Some(id) = customer_id {
+                                    view! { <crate::pages::customers::CustomerPage locale id/> }.into_any()
                                 } else if section.is_empty() {
                                     home(area, &user, locale)
                                 } else if let Some(page) = section_page(area, &section, locale) {
@@ -87,6 +92,22 @@ fn section_page(area: Area, section: &str, locale: loopdesk::locale::Locale) -> 
     Some(match (area, section) {
         (Area::Agent, "tickets") => {
             view! { <crate::pages::tickets::TicketsPage locale/> }.into_any()
+        }
+        (Area::Agent, "customers") => {
+            view! { <crate::pages::customers::CustomersPage locale/> }.into_any()
+        }
+        (Area::Agent, "outbound") => {
+            view! { <crate::pages::tasks::TasksPage locale reason=None/> }.into_any()
+        }
+        (Area::Agent, "callbacks") => view! {
+            <crate::pages::tasks::TasksPage locale reason=Some(loopdesk::task::TaskReason::Callback)/>
+        }
+        .into_any(),
+        (Area::Admin, "billing") => {
+            view! { <crate::pages::admin_console::BillingImportPage locale/> }.into_any()
+        }
+        (Area::Admin, "phrases") => {
+            view! { <crate::pages::admin_console::PhrasesAdminPage locale/> }.into_any()
         }
         (Area::Admin, "calendars") => {
             view! { <crate::pages::admin_sla::CalendarsPage locale/> }.into_any()

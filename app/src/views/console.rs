@@ -149,6 +149,15 @@ pub struct TaskView {
     pub outcomes: Vec<CodeName>,
 }
 
+/// The task list as of a server time (countdowns tick from it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskList {
+    /// Server time of the list.
+    pub as_of: DateTime<Utc>,
+    /// Tasks.
+    pub items: Vec<TaskView>,
+}
+
 /// One entry of a customer's contact timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContactRow {

@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use app::calls::{handle_event, screen_pop, CtiWarning};
 use app::desk::DeskError;
-use app::live::LiveEvent;
+use app::live::{LiveEvent, LivePayload};
 use app::state::AppState;
 
 use super::caller::Caller;
@@ -104,8 +104,29 @@ pub async fn cti_event(
             .and_then(|u| u.locale)
             .unwrap_or_default();
         match screen_pop(&state.stores, now, &out.call, locale).await {
-            Ok(pop) => popped = state.live.send(LiveEvent { user, pop }),
+            Ok(pop) => {
+                popped = state.live.send(LiveEvent {
+                    user,
+                    payload: LivePayload::Pop(Box::new(pop)),
+                })
+            }
             Err(e) => tracing::warn!(error = ?e, "screen pop failed"),
+        }
+    }
+    if let (true, Some(user)) = (out.changed, out.call.agent_user) {
+        if let Ok((status, _)) = app::console::agent_status(&state.stores, user, now).await {
+            let locale = state
+                .stores
+                .users
+                .get_user(user)
+                .await
+                .ok()
+                .and_then(|u| u.locale)
+                .unwrap_or_default();
+            state.live.send(LiveEvent {
+                user,
+                payload: LivePayload::State(app::console::agent_state_view(&status, locale)),
+            });
         }
     }
     Ok(Json(CtiResponse {
@@ -170,8 +191,8 @@ pub async fn live(
             };
             match received {
                 Ok(e) if e.user == me => {
-                    let data = serde_json::to_string(&e.pop).unwrap_or_default();
-                    return Some((Ok(Event::default().event("pop").data(data)), sub));
+                    let (name, data) = e.payload.event();
+                    return Some((Ok(Event::default().event(name).data(data)), sub));
                 }
                 Ok(_) => continue,
                 Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
