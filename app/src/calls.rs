@@ -216,8 +216,7 @@ pub async fn screen_pop(
     };
     let (billing, last_contacts) = match &customer {
         Some(c) => {
-            let (b, l) =
-                crate::console::pop_extras(stores, now, c.id, call.agent_user, locale).await?;
+            let (b, l) = crate::console::pop_extras(stores, now, c.id, call, locale).await?;
             (Some(b), l)
         }
         None => (None, Vec::new()),

@@ -644,14 +644,15 @@ fn contacts(
 }
 
 /// What a screen pop adds about the caller: billing summary (logged as a view by the agent
-/// the call rings at) and the last 5 contacts.
+/// the call rings at) and the last 5 contacts before this call.
 pub async fn pop_extras(
     stores: &Stores,
     now: DateTime<Utc>,
     customer: CustomerId,
-    agent: Option<UserId>,
+    call: &StoredCall,
     locale: Locale,
 ) -> Result<(billing::BillingSummary, Vec<ContactRow>), DeskError> {
+    let agent = call.agent_user;
     let today = desk::today(stores, now).await?;
     let accounts = stores.billing.customer_accounts(customer).await?;
     let mut bills = Vec::new();
@@ -671,7 +672,8 @@ pub async fn pop_extras(
             })
             .await?;
     }
-    let calls = stores.calls.recent_calls(Some(customer), 6).await?;
+    let mut calls = stores.calls.recent_calls(Some(customer), 6).await?;
+    calls.retain(|c| c.record.call_id != call.record.call_id);
     let calls = call_rows(stores, &calls, locale).await?;
     let page = stores
         .tickets

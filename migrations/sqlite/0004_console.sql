@@ -94,6 +94,13 @@ create index tasks_ticket on tasks (ticket_id);
 create unique index tasks_one_open_collection on tasks (account_number)
     where done_at is null and reason = 'collection';
 create unique index tasks_one_callback_per_call on tasks (call_id) where reason = 'callback';
+-- One open overdue notice per ticket (several targets may pass their due time).
+update tasks set outcome = 'superseded', done_at = created_at
+where reason = 'sla_overdue' and done_at is null
+  and id not in (select min(id) from tasks where reason = 'sla_overdue' and done_at is null
+                 group by ticket_id);
+create unique index tasks_one_open_notice on tasks (ticket_id)
+    where done_at is null and reason = 'sla_overdue';
 
 create table task_attempts (
     task_id text not null references tasks (id),

@@ -74,13 +74,15 @@ pub struct Config {
 }
 
 /// What the command line asks for.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Command {
     /// Serve; with `demo`, seed demo data into an empty database first.
     Serve {
         /// `--demo` was given.
         demo: bool,
     },
+    /// Post simulated call traffic to a running server.
+    Simulate(crate::simulate::SimOptions),
     /// Print help.
     Help,
 }
@@ -88,6 +90,13 @@ pub enum Command {
 impl Command {
     /// Parses the arguments after the program name.
     pub fn from_args(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
+        let args: Vec<String> = args.into_iter().collect();
+        if args.first().map(String::as_str) == Some("simulate") {
+            if args.iter().any(|a| a == "-h" || a == "--help") {
+                return Ok(Command::Help);
+            }
+            return crate::simulate::SimOptions::from_args(&args[1..]).map(Command::Simulate);
+        }
         let mut demo = false;
         for arg in args {
             match arg.as_str() {
@@ -107,11 +116,18 @@ Loopdesk server
 
 USAGE:
     server [--demo]
+    server simulate [--url URL] [--calls N] [--rate PER_MINUTE] [--abandon SHARE]
+                    [--wait MEAN_S] [--handle MEAN_S] [--agents a,b] [--speed X]
+                    [--customers N] [--seed N] [--login NAME] [--password PW]
 
 OPTIONS:
     --demo       seed demo data (departments, staff, a customer) into an empty database;
                  does nothing to a database that already has users
     -h, --help   print this help
+
+SIMULATE posts CTI traffic to a running server: Poisson arrivals, abandoned calls, answer
+waits and handle times in simulated time (defaults: 20 calls, 6 per minute, 15 % abandon,
+12 s mean wait, 150 s mean talk, agents agent,agent2, 10x speed, seed 1).
 
 ENVIRONMENT:
     DATABASE_URL              sqlite://data/loopdesk.db?mode=rwc (default) or postgres://…

@@ -11,6 +11,7 @@ pub mod api;
 pub mod billing_http;
 pub mod config;
 pub mod seed;
+pub mod simulate;
 pub mod startup;
 pub mod store;
 pub mod telemetry;

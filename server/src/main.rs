@@ -16,9 +16,13 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let Command::Serve { demo } = command else {
-        println!("{}", Config::HELP);
-        return ExitCode::SUCCESS;
+    let demo = match command {
+        Command::Serve { demo } => demo,
+        Command::Simulate(options) => return simulate(options).await,
+        Command::Help => {
+            println!("{}", Config::HELP);
+            return ExitCode::SUCCESS;
+        }
     };
     server::telemetry::init();
     let config = match Config::from_env() {
@@ -33,6 +37,28 @@ async fn main() -> ExitCode {
         Err(e) => {
             tracing::error!(error = ?e, "server stopped with an error");
             eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn simulate(options: server::simulate::SimOptions) -> ExitCode {
+    server::telemetry::init();
+    match server::simulate::run(&options).await {
+        Ok(r) => {
+            println!(
+                "calls {} (abandoned {}), CTI events {} ({} errors), {:.1} events/s, \
+                 latency p50 {:.1} ms, p99 {:.1} ms",
+                r.calls, r.abandoned, r.events, r.errors, r.events_per_second, r.p50_ms, r.p99_ms
+            );
+            if r.errors == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Err(e) => {
+            eprintln!("simulation failed: {e:#}");
             ExitCode::FAILURE
         }
     }

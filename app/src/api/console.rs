@@ -22,7 +22,10 @@ fn transaction_id() -> Option<String> {
 }
 
 #[cfg(feature = "ssr")]
-fn customer_id(id: &str, locale: loopdesk::locale::Locale) -> Result<loopdesk::customer::CustomerId, AppError> {
+fn customer_id(
+    id: &str,
+    locale: loopdesk::locale::Locale,
+) -> Result<loopdesk::customer::CustomerId, AppError> {
     id.parse()
         .map(loopdesk::customer::CustomerId)
         .map_err(|_| support::desk(crate::desk::DeskError::NotFound, locale))
@@ -37,9 +40,17 @@ pub async fn load_customer_360(id: String) -> Result<Customer360, AppError> {
     let today = crate::desk::today(&state.stores, now)
         .await
         .map_err(|e| support::desk(e, locale))?;
-    crate::console::customer_360(&state.stores, now, today, &user, id, locale, transaction_id())
-        .await
-        .map_err(|e| support::desk(e, locale))
+    crate::console::customer_360(
+        &state.stores,
+        now,
+        today,
+        &user,
+        id,
+        locale,
+        transaction_id(),
+    )
+    .await
+    .map_err(|e| support::desk(e, locale))
 }
 
 /// A customer's billing for a usage period (`YYYY-MM-DD`; empty: the last 30 days).
@@ -97,10 +108,17 @@ pub async fn reveal_number(id: String, field: String, index: usize) -> Result<St
         "id_number" => RevealField::IdNumber,
         _ => RevealField::Phone(index),
     };
-    crate::console::reveal(&state.stores, state.clock.now(), &user, id, field, transaction_id())
-        .await
-        .map(|r| r.value)
-        .map_err(|e| support::desk(e, locale))
+    crate::console::reveal(
+        &state.stores,
+        state.clock.now(),
+        &user,
+        id,
+        field,
+        transaction_id(),
+    )
+    .await
+    .map(|r| r.value)
+    .map_err(|e| support::desk(e, locale))
 }
 
 /// The task list: `scope` open | mine | all, `reason` empty for every reason.
@@ -175,7 +193,10 @@ pub async fn my_agent_state() -> Result<AgentStateView, AppError> {
 
 /// Sets the agent's state (`available`, `break` with a reason, `offline`).
 #[server(endpoint = "console/set-state")]
-pub async fn set_agent_state(state_code: String, reason: String) -> Result<AgentStateView, AppError> {
+pub async fn set_agent_state(
+    state_code: String,
+    reason: String,
+) -> Result<AgentStateView, AppError> {
     let (state, user, locale) = support::caller().await?;
     let wanted = loopdesk::agent::AgentState::from_code(&state_code).ok_or_else(|| {
         support::desk(
@@ -281,12 +302,13 @@ pub async fn import_billing_file(
     use crate::desk::{DeskError, Invalid};
     use loopdesk::billing::import::ImportKind;
     let (state, user, locale) = support::caller().await?;
-    let format = match format.as_str() {
-        "json" => ImportFormat::Json,
-        _ => ImportFormat::Csv(ImportKind::from_code(&kind).ok_or_else(|| {
-            support::desk(DeskError::invalid("kind", Invalid::Unknown), locale)
-        })?),
-    };
+    let format =
+        match format.as_str() {
+            "json" => ImportFormat::Json,
+            _ => ImportFormat::Csv(ImportKind::from_code(&kind).ok_or_else(|| {
+                support::desk(DeskError::invalid("kind", Invalid::Unknown), locale)
+            })?),
+        };
     let now = state.clock.now();
     let today = crate::desk::today(&state.stores, now)
         .await

@@ -129,7 +129,10 @@ pub(crate) mod support {
                 AppError::Refused(DeskError::Refused(r).message(locale)),
                 StatusCode::CONFLICT,
             ),
-            e @ DeskError::Upstream => (AppError::Refused(e.message(locale)), StatusCode::BAD_GATEWAY),
+            e @ DeskError::Upstream => (
+                AppError::Refused(e.message(locale)),
+                StatusCode::BAD_GATEWAY,
+            ),
             e @ (DeskError::Task(loopdesk::task::TaskError::Done)
             | DeskError::Task(loopdesk::task::TaskError::TakenByOther)) => {
                 (AppError::Conflict(e.message(locale)), StatusCode::CONFLICT)

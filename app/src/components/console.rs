@@ -15,7 +15,10 @@ use crate::views::console::{disposition_name, AgentStateView, DISPOSITIONS};
 /// The agent's state and the buttons to change it; `pushed` carries changes the server
 /// pushes (a call answered or ended).
 #[component]
-pub fn AgentStatePanel(locale: Locale, pushed: ReadSignal<Option<AgentStateView>>) -> impl IntoView {
+pub fn AgentStatePanel(
+    locale: Locale,
+    pushed: ReadSignal<Option<AgentStateView>>,
+) -> impl IntoView {
     let tx = ct(locale);
     let current = RwSignal::new(None::<AgentStateView>);
     let error = RwSignal::new(None::<String>);
@@ -38,7 +41,11 @@ pub fn AgentStatePanel(locale: Locale, pushed: ReadSignal<Option<AgentStateView>
         busy.set(true);
         error.set(None);
         spawn_local(async move {
-            let why = if code == "break" { reason.get_untracked() } else { String::new() };
+            let why = if code == "break" {
+                reason.get_untracked()
+            } else {
+                String::new()
+            };
             match set_agent_state(code.to_owned(), why).await {
                 Ok(s) => current.set(Some(s)),
                 Err(e) => error.set(Some(e.to_string())),
@@ -53,7 +60,8 @@ pub fn AgentStatePanel(locale: Locale, pushed: ReadSignal<Option<AgentStateView>
         };
         busy.set(true);
         spawn_local(async move {
-            match submit_disposition(call, disposition.get_untracked(), notes.get_untracked()).await {
+            match submit_disposition(call, disposition.get_untracked(), notes.get_untracked()).await
+            {
                 Ok(()) => {
                     notes.set(String::new());
                     if let Ok(s) = my_agent_state().await {
@@ -65,7 +73,12 @@ pub fn AgentStatePanel(locale: Locale, pushed: ReadSignal<Option<AgentStateView>
             busy.set(false);
         });
     };
-    let code = move || current.get().map(|s| s.state.code).unwrap_or_else(|| "offline".into());
+    let code = move || {
+        current
+            .get()
+            .map(|s| s.state.code)
+            .unwrap_or_else(|| "offline".into())
+    };
     view! {
         <div data-testid="agent-state" data-state=code>
             {move || current.get().map(|s| view! {
@@ -112,7 +125,10 @@ pub fn AgentStatePanel(locale: Locale, pushed: ReadSignal<Option<AgentStateView>
 #[component]
 pub fn PhrasesPanel(locale: Locale, customer: Signal<Option<String>>) -> impl IntoView {
     let tx = ct(locale);
-    let phrases = Resource::new(move || customer.get(), |c| phrase_list(c.unwrap_or_default()));
+    let phrases = Resource::new(
+        move || customer.get(),
+        |c| phrase_list(c.unwrap_or_default()),
+    );
     view! {
         <Transition fallback=|| view! { <div class="loading"></div> }>
             {move || Suspend::new(async move {

@@ -52,8 +52,7 @@ pub fn live_stream() -> Live {
                     }
                 }
             });
-        let _ =
-            source.add_event_listener_with_callback("state", on_state.as_ref().unchecked_ref());
+        let _ = source.add_event_listener_with_callback("state", on_state.as_ref().unchecked_ref());
         on_state.forget();
         let source = send_wrapper::SendWrapper::new(source);
         on_cleanup(move || source.close());

@@ -318,6 +318,16 @@ names!(
 );
 
 names!(
+    /// What a billing CSV file holds.
+    import_kind_name(loopdesk::billing::import::ImportKind) {
+        Accounts => ("账户", "Accounts"),
+        Bills => ("账单明细", "Bill items"),
+        Payments => ("缴费记录", "Payments"),
+        Usage => ("用量", "Usage"),
+    }
+);
+
+names!(
     /// Why an outbound task exists.
     task_reason_name(loopdesk::task::TaskReason) {
         FollowUp => ("回访", "Follow-up"),

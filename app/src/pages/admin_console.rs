@@ -9,7 +9,9 @@ use loopdesk::billing::import::ImportKind;
 use loopdesk::locale::Locale;
 use loopdesk::phrase::{Phrase, PhraseStep};
 
-use crate::api::console::{delete_phrase, import_billing_file, phrase_definitions, save_phrase, ImportOutcome};
+use crate::api::console::{
+    delete_phrase, import_billing_file, phrase_definitions, save_phrase, ImportOutcome,
+};
 use crate::components::panel::Panel;
 use crate::i18n::console::ct;
 use crate::i18n::fill;
@@ -50,7 +52,12 @@ pub fn BillingImportPage(locale: Locale) -> impl IntoView {
         ev.prevent_default();
         busy.set(true);
         spawn_local(async move {
-            let r = import_billing_file(format.get_untracked(), kind.get_untracked(), text.get_untracked()).await;
+            let r = import_billing_file(
+                format.get_untracked(),
+                kind.get_untracked(),
+                text.get_untracked(),
+            )
+            .await;
             outcome.set(Some(r.map_err(|e| e.to_string())));
             busy.set(false);
         });
@@ -68,7 +75,9 @@ pub fn BillingImportPage(locale: Locale) -> impl IntoView {
                 <Show when=move || format.get() == "csv">
                     <label>{tx.import_kind}
                         <select bind:value=kind>
-                            {ImportKind::ALL.iter().map(|k| view! { <option value=k.code()>{k.code()}</option> }).collect_view()}
+                            {ImportKind::ALL.iter().map(|k| view! {
+                                <option value=k.code()>{crate::i18n::names::import_kind_name(*k, locale)}</option>
+                            }).collect_view()}
                         </select>
                     </label>
                 </Show>
@@ -116,7 +125,11 @@ pub fn PhrasesAdminPage(locale: Locale) -> impl IntoView {
             position: 100,
             title_zh: String::new(),
             title_en: String::new(),
-            steps: vec![PhraseStep { zh: String::new(), en: String::new(), pause_seconds: 0 }],
+            steps: vec![PhraseStep {
+                zh: String::new(),
+                en: String::new(),
+                pause_seconds: 0,
+            }],
             forbidden_zh: String::new(),
             forbidden_en: String::new(),
         }))
@@ -170,7 +183,13 @@ fn PhraseEditor(p: Phrase, locale: Locale, on_done: Callback<()>) -> impl IntoVi
     let steps = RwSignal::new(
         p.steps
             .into_iter()
-            .map(|s| (RwSignal::new(s.zh), RwSignal::new(s.en), RwSignal::new(s.pause_seconds.to_string())))
+            .map(|s| {
+                (
+                    RwSignal::new(s.zh),
+                    RwSignal::new(s.en),
+                    RwSignal::new(s.pause_seconds.to_string()),
+                )
+            })
             .collect::<Vec<_>>(),
     );
     let error = RwSignal::new(None::<String>);

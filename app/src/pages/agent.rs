@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use loopdesk::locale::Locale;
 
 use crate::api::desk::{queue_counts, QueueSizes};
-use crate::components::panel::{Panel, Tile};
 use crate::components::console::{AgentStatePanel, PhrasesPanel};
+use crate::components::panel::{Panel, Tile};
 use crate::components::screen_pop::{live_stream, CurrentCall};
 use crate::i18n::t;
 
@@ -16,11 +16,7 @@ pub fn AgentHome(locale: Locale) -> impl IntoView {
     let tx = t(locale);
     let counts = Resource::new(|| (), |_| queue_counts());
     let live = live_stream();
-    let caller = Signal::derive(move || {
-        live.pop
-            .get()
-            .and_then(|p| p.customer.map(|c| c.id))
-    });
+    let caller = Signal::derive(move || live.pop.get().and_then(|p| p.customer.map(|c| c.id)));
     view! {
         <div class="grid grid-agent">
             <div class="col-main">

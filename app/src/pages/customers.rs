@@ -155,18 +155,23 @@ fn account_rows(accounts: &[AccountView], tx: &'static ConsoleTexts) -> impl Int
 }
 
 fn ticket_rows(rows: Vec<TicketRow>) -> impl IntoView {
-    rows.into_iter()
-        .map(|r| {
-            view! {
-                <tr>
-                    <td><a class="mono" href=format!("/agent/tickets/{}", r.id)>{r.number.clone()}</a></td>
-                    <td>{r.subject.clone()}</td>
-                    <td>{r.kind.name.clone()}</td>
-                    <td><StateBadge code=r.state.code name=r.state.name/></td>
-                </tr>
-            }
-        })
-        .collect_view()
+    view! {
+        <ul class="ticket-list">
+            {rows
+                .into_iter()
+                .map(|r| {
+                    view! {
+                        <li>
+                            <a class="mono small" href=format!("/agent/tickets/{}", r.id)>{r.number.clone()}</a>
+                            <StateBadge code=r.state.code name=r.state.name/>
+                            <span class="muted small">{r.kind.name.clone()}</span>
+                            <div>{r.subject}</div>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
 }
 
 #[component]
@@ -179,8 +184,8 @@ fn Customer360View(c: Customer360, id: String, locale: Locale) -> impl IntoView 
             ("balance", &c.billing.balance.to_string()),
         ],
     );
-    let owed = (c.billing.owed.0 > 0)
-        .then(|| fill(tx.owed, &[("amount", &c.billing.owed.to_string())]));
+    let owed =
+        (c.billing.owed.0 > 0).then(|| fill(tx.owed, &[("amount", &c.billing.owed.to_string())]));
     let id_number = c.id_number.clone();
     let phones = {
         c.customer
@@ -191,7 +196,8 @@ fn Customer360View(c: Customer360, id: String, locale: Locale) -> impl IntoView 
             .collect_view()
     };
     let id_view = match id_number {
-        Some(n) => view! { <Revealable id=id.clone() field="id_number" index=0 masked=n locale/> }.into_any(),
+        Some(n) => view! { <Revealable id=id.clone() field="id_number" index=0 masked=n locale/> }
+            .into_any(),
         None => view! { <span class="muted">{tx.none}</span> }.into_any(),
     };
     let new_ticket = format!("/agent/tickets?new=1&customer={id}");
@@ -240,7 +246,7 @@ fn Customer360View(c: Customer360, id: String, locale: Locale) -> impl IntoView 
                     {if c.open_tickets.is_empty() {
                         view! { <p class="muted">{tx.none}</p> }.into_any()
                     } else {
-                        view! { <table class="table tickets"><tbody>{ticket_rows(c.open_tickets.clone())}</tbody></table> }.into_any()
+                        ticket_rows(c.open_tickets.clone()).into_any()
                     }}
                     <a class="btn" href=new_ticket>{crate::i18n::desk::dt(locale).new_ticket}</a>
                 </Panel>
@@ -297,7 +303,7 @@ fn Customer360View(c: Customer360, id: String, locale: Locale) -> impl IntoView 
                     {if c.past_tickets.is_empty() {
                         view! { <p class="muted">{tx.none}</p> }.into_any()
                     } else {
-                        view! { <table class="table tickets"><tbody>{ticket_rows(c.past_tickets.clone())}</tbody></table> }.into_any()
+                        ticket_rows(c.past_tickets.clone()).into_any()
                     }}
                 </Panel>
             </div>

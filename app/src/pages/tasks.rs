@@ -127,7 +127,12 @@ fn TaskRowView(
     on_change: Callback<()>,
 ) -> impl IntoView {
     let tx = ct(locale);
-    let outcome = RwSignal::new(t.outcomes.first().map(|o| o.code.clone()).unwrap_or_default());
+    let outcome = RwSignal::new(
+        t.outcomes
+            .first()
+            .map(|o| o.code.clone())
+            .unwrap_or_default(),
+    );
     let note = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
@@ -137,7 +142,11 @@ fn TaskRowView(
             let id = id.clone();
             busy.set(true);
             spawn_local(async move {
-                let o = if with_outcome { outcome.get_untracked() } else { String::new() };
+                let o = if with_outcome {
+                    outcome.get_untracked()
+                } else {
+                    String::new()
+                };
                 match work_on_task(id, version, o, note.get_untracked()).await {
                     Ok(_) => on_change.run(()),
                     Err(e) => error.set(Some(e.to_string())),
@@ -155,9 +164,16 @@ fn TaskRowView(
         send(true);
     };
     let reference = match (&t.ticket, &t.account, &t.call_id) {
-        (Some(r), _, _) => view! { <a class="mono" href=format!("/agent/tickets/{}", r.id)>{r.name.clone()}</a> }.into_any(),
-        (None, Some(a), _) => view! { <span class="mono">{fill(tx.account_ref, &[("n", a)])}</span> }.into_any(),
-        (None, None, Some(c)) => view! { <span class="mono small">{fill(tx.call_ref, &[("id", c)])}</span> }.into_any(),
+        (Some(r), _, _) => {
+            view! { <a class="mono" href=format!("/agent/tickets/{}", r.id)>{r.name.clone()}</a> }
+                .into_any()
+        }
+        (None, Some(a), _) => {
+            view! { <span class="mono">{fill(tx.account_ref, &[("n", a)])}</span> }.into_any()
+        }
+        (None, None, Some(c)) => {
+            view! { <span class="mono small">{fill(tx.call_ref, &[("id", c)])}</span> }.into_any()
+        }
         _ => ().into_any(),
     };
     let open = t.done_at.is_none();

@@ -818,3 +818,44 @@ async fn the_external_billing_provider_follows_the_integration_conventions() {
     let m = err(down.billing(&c, from, to).await);
     assert!(m.contains("cannot reach"), "{m}");
 }
+
+#[tokio::test]
+async fn the_simulator_places_calls_and_missed_ones_become_callbacks() {
+    let app = TestApp::spawn().await;
+    let options = server::simulate::SimOptions {
+        url: app.url(""),
+        calls: 12,
+        rate_per_minute: 60.0,
+        abandon: 0.5,
+        speed: 100_000.0,
+        customers: 5,
+        seed: 7,
+        ..server::simulate::SimOptions::default()
+    };
+    let report = server::simulate::run(&options)
+        .await
+        .expect("the simulation runs");
+    assert_eq!((report.calls, report.errors), (12, 0), "{report:?}");
+    assert_eq!(report.events, 12 * 3 - report.abandoned);
+    let admin = login(&app, "admin").await;
+    let (_, calls) = get(&app, &admin, "/api/v1/calls").await;
+    let sim: Vec<_> = calls
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["call_id"].as_str().unwrap().starts_with("sim-7-"))
+        .collect();
+    assert_eq!(sim.len(), 12);
+    let missed = sim.iter().filter(|c| c["state"] == "missed").count() as u32;
+    assert_eq!(missed, report.abandoned);
+    assert!(
+        sim.iter().all(|c| c["customer"].is_string()),
+        "callers were put on file"
+    );
+    let agent = login(&app, "agent").await;
+    let (_, tasks) = get(&app, &agent, "/api/v1/tasks?reason=callback&scope=all").await;
+    assert_eq!(tasks.as_array().unwrap().len() as u32, report.abandoned);
+    // Running the same traffic again is harmless: customers exist, events are duplicates.
+    let again = server::simulate::run(&options).await.expect("a second run");
+    assert_eq!(again.errors, 0);
+}

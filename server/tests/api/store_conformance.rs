@@ -472,6 +472,269 @@ pub async fn calendars_and_policies_round_trip(stores: &Stores) {
     assert_eq!(stores.sla_config.policies().await.unwrap(), policies);
 }
 
+// ---------------------------------------------------------------- console
+
+pub async fn billing_batches_upsert_and_count_what_changed(stores: &Stores) {
+    use loopdesk::billing::*;
+    use loopdesk::store::console::BillingBatch;
+    let c = customer("张明", "13800000001");
+    stores.customers.create_customer(&c, t0()).await.unwrap();
+    let account = |balance| Account {
+        number: "A1".into(),
+        customer: c.id,
+        plan: "畅享 129".into(),
+        status: AccountStatus::Active,
+        balance: Fen(balance),
+        credit_limit: Fen(0),
+    };
+    let bill = |month, total| Bill {
+        account: "A1".into(),
+        period: Period { year: 2026, month },
+        due_on: format!("2026-{:02}-15", month + 1).parse().unwrap(),
+        items: vec![BillItem {
+            name: "月基本费".into(),
+            amount: Fen(total),
+        }],
+    };
+    let batch = BillingBatch {
+        accounts: vec![account(-5000)],
+        bills: vec![bill(9, 5000), bill(10, 6000)],
+        payments: vec![Payment {
+            reference: "P1".into(),
+            account: "A1".into(),
+            paid_at: t0(),
+            amount: Fen(100),
+            method: PayMethod::Alipay,
+        }],
+        usage: vec![Usage {
+            account: "A1".into(),
+            day: "2026-11-20".parse().unwrap(),
+            kind: UsageKind::Data,
+            quantity: 100,
+            charge: Fen(0),
+        }],
+    };
+    let first = stores.billing.import_billing(&batch, t0()).await.unwrap();
+    assert_eq!((first.created, first.updated, first.unchanged), (5, 0, 0));
+    let again = stores.billing.import_billing(&batch, t0()).await.unwrap();
+    assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 5));
+    let mut changed = batch.clone();
+    changed.accounts[0].balance = Fen(0);
+    changed.bills[1].items.push(BillItem {
+        name: "优惠".into(),
+        amount: Fen(-100),
+    });
+    let third = stores.billing.import_billing(&changed, t0()).await.unwrap();
+    assert_eq!((third.created, third.updated, third.unchanged), (0, 2, 3));
+
+    assert_eq!(
+        stores.billing.account("A1").await.unwrap(),
+        Some(account(0))
+    );
+    assert_eq!(
+        stores.billing.customer_accounts(c.id).await.unwrap().len(),
+        1
+    );
+    let bills = stores.billing.bills("A1", 12).await.unwrap();
+    assert_eq!(
+        bills.iter().map(|b| b.period.month).collect::<Vec<_>>(),
+        vec![10, 9]
+    );
+    assert_eq!(bills[0].total(), Fen(5900));
+    assert_eq!(stores.billing.payments("A1", 5).await.unwrap().len(), 1);
+    let from = "2026-11-01".parse().unwrap();
+    assert_eq!(
+        stores.billing.usage("A1", from, from).await.unwrap().len(),
+        0
+    );
+    assert_eq!(
+        stores
+            .billing
+            .usage("A1", from, "2026-11-30".parse().unwrap())
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(stores.billing.owing_accounts(10).await.unwrap().is_empty());
+    stores.billing.import_billing(&batch, t0()).await.unwrap();
+    assert_eq!(stores.billing.owing_accounts(10).await.unwrap().len(), 1);
+
+    // A batch that fails half way writes nothing: a bill for an unknown account.
+    let mut broken = batch.clone();
+    broken.accounts[0].plan = "改了".into();
+    broken.bills.push(Bill {
+        account: "NOPE".into(),
+        ..bill(8, 1)
+    });
+    assert!(stores.billing.import_billing(&broken, t0()).await.is_err());
+    assert_eq!(
+        stores.billing.account("A1").await.unwrap().unwrap().plan,
+        "畅享 129"
+    );
+}
+
+pub async fn agent_states_are_version_checked_and_logged(stores: &Stores) {
+    use loopdesk::agent::{AgentState, AgentStatus, StateSource};
+    use loopdesk::store::console::AgentStateChange;
+    let d = dept(stores, "center").await;
+    let new = staff("alice", d);
+    let user = new.user.id;
+    stores.users.create_user(new, t0()).await.unwrap();
+    assert_eq!(stores.agents.agent_status(user).await.unwrap(), None);
+    let change = |state, minutes, source| AgentStateChange {
+        user,
+        status: AgentStatus {
+            state,
+            reason: None,
+            call_id: None,
+            since: t0() + Duration::minutes(minutes),
+        },
+        source,
+    };
+    stores
+        .agents
+        .set_agent_status(&change(AgentState::Available, 0, StateSource::Agent), None)
+        .await
+        .unwrap();
+    assert!(matches!(
+        stores
+            .agents
+            .set_agent_status(&change(AgentState::Break, 1, StateSource::Agent), None)
+            .await,
+        Err(StoreError::Conflict { .. })
+    ));
+    stores
+        .agents
+        .set_agent_status(&change(AgentState::OnCall, 2, StateSource::Cti), Some(1))
+        .await
+        .unwrap();
+    assert!(matches!(
+        stores
+            .agents
+            .set_agent_status(&change(AgentState::Break, 3, StateSource::Agent), Some(1))
+            .await,
+        Err(StoreError::Conflict { .. })
+    ));
+    let (now, version) = stores.agents.agent_status(user).await.unwrap().unwrap();
+    assert_eq!((now.state, version), (AgentState::OnCall, 2));
+    let log = stores.agents.agent_state_log(user, t0()).await.unwrap();
+    assert_eq!(log.len(), 2, "refused changes are not logged");
+    assert_eq!(log[1].source, StateSource::Cti);
+    assert_eq!(stores.agents.agent_statuses().await.unwrap().len(), 1);
+}
+
+pub async fn tasks_are_added_once_and_updated_by_version(stores: &Stores) {
+    use loopdesk::store::desk::TaskQuery;
+    use loopdesk::task::*;
+    let d = dept(stores, "center").await;
+    let new = staff("alice", d);
+    let user = new.user.id;
+    stores.users.create_user(new, t0()).await.unwrap();
+    let c = customer("张明", "13800000001");
+    stores.customers.create_customer(&c, t0()).await.unwrap();
+    let t = stored_ticket(stores, d, &c, 60).await;
+    let task = |reason, due| {
+        let mut x = OutboundTask::new(
+            Uuid::new_v4(),
+            reason,
+            Some(c.id),
+            "13800000001".into(),
+            d,
+            due,
+            t0(),
+        );
+        x.ticket = Some(t.id);
+        x
+    };
+    let a = task(TaskReason::SlaOverdue, t0());
+    assert!(stores.work.add_task(&a).await.unwrap());
+    assert!(
+        !stores
+            .work
+            .add_task(&task(TaskReason::SlaOverdue, t0()))
+            .await
+            .unwrap(),
+        "one open notice per ticket"
+    );
+    let b = task(TaskReason::FollowUp, t0() - Duration::minutes(5));
+    assert!(stores.work.add_task(&b).await.unwrap());
+    let open = stores
+        .work
+        .tasks(&TaskQuery {
+            open_only: true,
+            limit: 10,
+            ..TaskQuery::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        open.iter().map(|x| x.id).collect::<Vec<_>>(),
+        vec![b.id, a.id],
+        "earliest due first"
+    );
+
+    let done = a.record(user, TaskOutcome::Reached, "ok", t0()).unwrap();
+    let attempt = TaskAttempt {
+        at: t0(),
+        user,
+        outcome: TaskOutcome::Reached,
+        note: "ok".into(),
+    };
+    stores
+        .work
+        .update_task(&done, a.version, Some(&attempt))
+        .await
+        .unwrap();
+    assert!(matches!(
+        stores.work.update_task(&done, a.version, None).await,
+        Err(StoreError::Conflict { .. })
+    ));
+    assert_eq!(stores.work.get_task(a.id).await.unwrap(), done);
+    assert_eq!(
+        stores.work.task_attempts(a.id).await.unwrap(),
+        vec![attempt]
+    );
+    // With the notice done, a new one may be added.
+    assert!(stores
+        .work
+        .add_task(&task(TaskReason::SlaOverdue, t0()))
+        .await
+        .unwrap());
+    let mine = stores
+        .work
+        .tasks(&TaskQuery {
+            assignee: Some(Some(user)),
+            limit: 10,
+            ..TaskQuery::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(mine.len(), 1);
+    assert!(matches!(
+        stores.work.get_task(Uuid::new_v4()).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+pub async fn phrases_round_trip(stores: &Stores) {
+    let all = loopdesk::phrase::defaults();
+    for p in &all {
+        stores.phrases.put_phrase(p, t0()).await.unwrap();
+    }
+    assert_eq!(stores.phrases.phrases().await.unwrap(), all);
+    let mut edited = all[0].clone();
+    edited.steps[0].zh = "您好!".into();
+    stores.phrases.put_phrase(&edited, t0()).await.unwrap();
+    assert_eq!(stores.phrases.phrases().await.unwrap()[0], edited);
+    stores.phrases.delete_phrase(edited.id).await.unwrap();
+    assert!(matches!(
+        stores.phrases.delete_phrase(edited.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(stores.phrases.phrases().await.unwrap().len(), all.len() - 1);
+}
+
 async fn sqlite() -> (tempfile::TempDir, Stores) {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/conformance.db?mode=rwc", dir.path().display());
@@ -506,4 +769,8 @@ on_sqlite!(
     ticket_writes_are_version_checked_and_chained,
     due_tickets_are_claimed_earliest_first_and_lists_page,
     calendars_and_policies_round_trip,
+    billing_batches_upsert_and_count_what_changed,
+    agent_states_are_version_checked_and_logged,
+    tasks_are_added_once_and_updated_by_version,
+    phrases_round_trip,
 );
