@@ -58,7 +58,7 @@ async fn setup(dir: &tempfile::TempDir, n: u32) -> app::state::Stores {
     let mut batch = BillingBatch::default();
     for i in 0..n {
         let mut phones = vec![format!("139{i:08}")];
-        if i % 3 == 0 {
+        if i.is_multiple_of(3) {
             phones.push(format!("0216{i:07}"));
         }
         let c = Customer::new(
@@ -73,7 +73,7 @@ async fn setup(dir: &tempfile::TempDir, n: u32) -> app::state::Stores {
             .create_customer(&c, Utc::now())
             .await
             .unwrap();
-        if i % 5 == 0 {
+        if i.is_multiple_of(5) {
             let number = format!("A{i:09}");
             batch.accounts.push(Account {
                 number: number.clone(),
@@ -132,7 +132,7 @@ async fn screen_pops(stores: &app::state::Stores, n: u32) {
     let t0 = Utc::now();
     for k in 0..calls {
         let i = (k.wrapping_mul(2_654_435_761)) % n;
-        let from = if i % 3 == 0 && k % 2 == 0 {
+        let from = if i.is_multiple_of(3) && k.is_multiple_of(2) {
             format!("021-6{i:07}")
         } else {
             format!("+86 139 {i:08}")
