@@ -57,17 +57,19 @@ pub struct Application {
     background: Background,
 }
 
-/// Background jobs of one instance: expired-session cleanup and the SLA sweeper.
+/// Background jobs of one instance: expired-session cleanup, the SLA sweeper and the hourly
+/// arrears check (bills fall due without a new import).
 struct Background {
     cleanup: tokio::task::JoinHandle<()>,
     sweeper: Option<tokio::task::JoinHandle<()>>,
+    collections: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Background {
     fn stop(&self) {
         self.cleanup.abort();
-        if let Some(s) = &self.sweeper {
-            s.abort();
+        for job in [&self.sweeper, &self.collections].into_iter().flatten() {
+            job.abort();
         }
     }
 }
@@ -166,6 +168,26 @@ impl Application {
                 }
             })
         });
+        let collections = (config.sweep_seconds > 0).then(|| {
+            let (stores, clock) = (state.stores.clone(), state.clock.clone());
+            tokio::spawn(async move {
+                let mut tick = tokio::time::interval(Duration::from_secs(3600));
+                tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                loop {
+                    tick.tick().await;
+                    let now = clock.now();
+                    let raised = match app::desk::today(&stores, now).await {
+                        Ok(today) => app::console::raise_collections(&stores, now, today).await,
+                        Err(e) => Err(e),
+                    };
+                    match raised {
+                        Ok(0) => {}
+                        Ok(n) => tracing::info!(n, "collection tasks raised for arrears"),
+                        Err(e) => tracing::warn!(error = ?e, "arrears check failed"),
+                    }
+                }
+            })
+        });
         let session_layer = SessionManagerLayer::new(sessions)
             .with_name(SESSION_COOKIE)
             .with_secure(config.secure_cookies)
@@ -182,7 +204,11 @@ impl Application {
             listener,
             router,
             state,
-            background: Background { cleanup, sweeper },
+            background: Background {
+                cleanup,
+                sweeper,
+                collections,
+            },
         })
     }
 
