@@ -15,6 +15,7 @@
 //! - [`agent`]: agent states (available, on call, wrap-up, break, offline) and their rules.
 //! - [`task`]: the outbound task list (follow-ups, overdue notices, callbacks, collections).
 //! - [`phrase`]: standard phrases (规范用语) with variables.
+//! - [`token`]: API tokens (format, hashing, scopes, expiry, IP allowlist).
 //! - [`login`]: the sign-in throttle (5 failures in 15 minutes lock an account for 15 minutes).
 //! - [`clock`]: the time source port.
 //! - [`customer`]: customer tiers.
@@ -63,4 +64,5 @@ pub mod sla;
 pub mod store;
 pub mod task;
 pub mod ticket;
+pub mod token;
 pub mod user;

@@ -126,6 +126,14 @@ pub enum AuditAction {
     PhrasesChanged,
     /// An agent put a new customer on file.
     CustomerCreated,
+    /// An API token was created.
+    TokenCreated,
+    /// An API token was revoked.
+    TokenRevoked,
+    /// An API token was used (subject: its prefix; detail: the request).
+    TokenUsed,
+    /// An API token was refused (subject: its prefix when known; detail: why).
+    TokenRefused,
 }
 
 impl AuditAction {
@@ -144,11 +152,15 @@ impl AuditAction {
             AuditAction::BillingImported => "billing_imported",
             AuditAction::PhrasesChanged => "phrases_changed",
             AuditAction::CustomerCreated => "customer_created",
+            AuditAction::TokenCreated => "token_created",
+            AuditAction::TokenRevoked => "token_revoked",
+            AuditAction::TokenUsed => "token_used",
+            AuditAction::TokenRefused => "token_refused",
         }
     }
 
     /// Every action.
-    pub const ALL: [AuditAction; 12] = [
+    pub const ALL: [AuditAction; 16] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::AccountLocked,
@@ -161,6 +173,10 @@ impl AuditAction {
         AuditAction::BillingImported,
         AuditAction::PhrasesChanged,
         AuditAction::CustomerCreated,
+        AuditAction::TokenCreated,
+        AuditAction::TokenRevoked,
+        AuditAction::TokenUsed,
+        AuditAction::TokenRefused,
     ];
 
     /// The action for a stored code.

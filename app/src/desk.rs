@@ -67,6 +67,8 @@ pub enum Invalid {
     Phrase(loopdesk::phrase::PhraseError),
     /// Not a date (`YYYY-MM-DD`) or the range is reversed/too long.
     BadDate,
+    /// An API token definition.
+    Token(loopdesk::token::TokenDefinitionError),
 }
 
 /// The one error type of the desk use cases.
@@ -98,6 +100,8 @@ pub enum DeskError {
     Agent(loopdesk::agent::AgentStateError),
     /// An external system (billing) did not answer usefully; details are logged.
     Upstream,
+    /// An API token was refused.
+    Token(loopdesk::token::TokenRefusal),
     /// A failure logged on the server.
     Internal,
 }
@@ -1152,6 +1156,7 @@ impl DeskError {
             },
             DeskError::Task(e) => crate::i18n::names::task_error(e, locale),
             DeskError::Agent(e) => crate::i18n::names::agent_state_error(e, locale),
+            DeskError::Token(r) => crate::i18n::names::token_refusal(*r, locale),
             DeskError::Upstream => match zh {
                 true => "计费系统暂时无法访问，请稍后再试".to_owned(),
                 false => {
@@ -1205,6 +1210,7 @@ impl DeskError {
                     (Invalid::Percent, true) => "必须在 1 到 100 之间".to_owned(),
                     (Invalid::Percent, false) => "must be between 1 and 100".to_owned(),
                     (Invalid::Phrase(e), _) => crate::i18n::names::phrase_error(e, locale),
+                    (Invalid::Token(e), _) => crate::i18n::names::token_definition_error(e, locale),
                     (Invalid::BadDate, true) => {
                         "不是有效的日期范围（YYYY-MM-DD，最长一年）".to_owned()
                     }

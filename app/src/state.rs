@@ -9,7 +9,7 @@ use leptos::config::LeptosOptions;
 use leptos::prelude::use_context;
 use loopdesk::clock::Clock;
 use loopdesk::login::LoginThrottle;
-use loopdesk::store::console::{AgentStore, BillingStore, PhraseStore};
+use loopdesk::store::console::{AgentStore, BillingStore, PhraseStore, TokenStore};
 use loopdesk::store::desk::{CallStore, CustomerStore, SlaConfigStore, TicketStore, WorkStore};
 use loopdesk::store::{
     AuditStore, DepartmentStore, HealthStore, LoginAttemptStore, PasswordHash, UserStore,
@@ -47,6 +47,8 @@ pub struct Stores {
     pub agents: Arc<dyn AgentStore>,
     /// Standard phrases.
     pub phrases: Arc<dyn PhraseStore>,
+    /// API tokens.
+    pub tokens: Arc<dyn TokenStore>,
 }
 
 /// Everything a request handler needs.

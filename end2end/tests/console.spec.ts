@@ -152,6 +152,14 @@ for (const lang of ["zh-CN", "en"]) {
     await page.goto("/admin/phrases");
     await expect(page.getByTestId("phrase-table")).toContainText("无声电话");
     await page.screenshot({ path: `screenshots/console-phrases-admin-${lang}.png`, fullPage: true });
+    await page.goto("/admin/tokens");
+    await hydrated(page);
+    const tokenForm = page.getByTestId("token-form");
+    await tokenForm.locator('input[type="text"]').first().fill(`PBX ${lang}`);
+    await tokenForm.locator('button[type="submit"]').click();
+    await expect(page.getByTestId("token-secret")).toContainText("ldk_");
+    await expect(page.getByTestId("token-table")).toContainText(`PBX ${lang}`);
+    await page.screenshot({ path: `screenshots/console-tokens-${lang}.png`, fullPage: true });
     await page.goto("/admin/billing");
     await expect(page.getByTestId("billing-import")).toBeVisible();
     await page.screenshot({ path: `screenshots/console-billing-import-${lang}.png`, fullPage: true });

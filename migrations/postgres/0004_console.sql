@@ -6,7 +6,8 @@
 alter table audit_log drop constraint audit_log_action_check;
 alter table audit_log add constraint audit_log_action_check check (action in ('login_succeeded', 'login_failed', 'account_locked',
         'logout', 'calendar_changed', 'policies_changed', 'ticket_imported', 'billing_viewed',
-        'number_revealed', 'billing_imported', 'phrases_changed', 'customer_created'));
+        'number_revealed', 'billing_imported', 'phrases_changed', 'customer_created',
+        'token_created', 'token_revoked', 'token_used', 'token_refused'));
 create index audit_log_subject on audit_log (subject, at);
 
 alter table customers add column id_number text;          -- 证件号, only ever shown masked
@@ -138,4 +139,19 @@ create table phrases (
     forbidden_zh text not null default '',
     forbidden_en text not null default '',
     updated_at timestamptz not null
+);
+
+-- API tokens for integrations (CTI push, billing feeds): only the SHA-256 of the token is kept.
+create table api_tokens (
+    id uuid primary key,
+    name text not null,
+    prefix text not null unique,
+    hash text not null,
+    scopes text not null,                                   -- JSON ["cti", "billing:import"]
+    allow_ips text not null,                                -- JSON ["10.0.0.0/8"]
+    created_by uuid not null references users (id),
+    created_at timestamptz not null,
+    expires_at timestamptz,
+    revoked_at timestamptz,
+    last_used_at timestamptz
 );

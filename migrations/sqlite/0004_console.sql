@@ -9,7 +9,8 @@ create table audit_log_next (
     actor_id text references users (id),
     action text not null check (action in ('login_succeeded', 'login_failed', 'account_locked',
         'logout', 'calendar_changed', 'policies_changed', 'ticket_imported', 'billing_viewed',
-        'number_revealed', 'billing_imported', 'phrases_changed', 'customer_created')),
+        'number_revealed', 'billing_imported', 'phrases_changed', 'customer_created',
+        'token_created', 'token_revoked', 'token_used', 'token_refused')),
     subject text not null,
     detail text not null,
     transaction_id text
@@ -148,4 +149,19 @@ create table phrases (
     forbidden_zh text not null default '',
     forbidden_en text not null default '',
     updated_at text not null
+);
+
+-- API tokens for integrations (CTI push, billing feeds): only the SHA-256 of the token is kept.
+create table api_tokens (
+    id text primary key,
+    name text not null,
+    prefix text not null unique,
+    hash text not null,
+    scopes text not null,                                   -- JSON ["cti", "billing:import"]
+    allow_ips text not null,                                -- JSON ["10.0.0.0/8"]
+    created_by text not null references users (id),
+    created_at text not null,
+    expires_at text,
+    revoked_at text,
+    last_used_at text
 );

@@ -107,6 +107,8 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/calls/{id}/disposition", post(console::disposition))
         .route("/phrases", get(console::phrases))
+        .route("/tokens", get(console::tokens).post(console::create_token))
+        .route("/tokens/{id}", axum::routing::delete(console::revoke_token))
         .route(
             "/phrases/{id}",
             axum::routing::put(console::put_phrase).delete(console::delete_phrase),

@@ -235,14 +235,18 @@ impl Application {
         println!("\nStop with Ctrl-C.");
         tracing::info!(%addr, "listening");
         let live = self.state.live.clone();
-        let result = axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(async move {
-                shutdown_signal().await;
-                // Open consoles' event streams end so in-flight requests can finish.
-                live.close();
-            })
-            .await
-            .context("the HTTP server failed");
+        let result = axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            // Open consoles' event streams end so in-flight requests can finish.
+            live.close();
+        })
+        .await
+        .context("the HTTP server failed");
         self.background.stop();
         tracing::info!("stopped");
         result
@@ -251,12 +255,16 @@ impl Application {
     /// Serves until the future completes (tests).
     pub async fn run_until(self, stop: impl std::future::Future<Output = ()> + Send + 'static) {
         let live = self.state.live.clone();
-        let _ = axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(async move {
-                stop.await;
-                live.close();
-            })
-            .await;
+        let _ = axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            stop.await;
+            live.close();
+        })
+        .await;
         self.background.stop();
     }
 }

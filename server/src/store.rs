@@ -38,7 +38,8 @@ impl Backend {
                 calls: db.clone(),
                 billing: db.clone(),
                 agents: db.clone(),
-                phrases: db,
+                phrases: db.clone(),
+                tokens: db,
             },
             sessions,
         }

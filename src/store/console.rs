@@ -1,5 +1,5 @@
 //! Storage ports of the agent console: billing data (accounts, bills, payments, usage),
-//! agent states with their change log, and the standard phrases.
+//! agent states with their change log, the standard phrases and API tokens.
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -108,4 +108,26 @@ pub trait PhraseStore: Send + Sync {
     async fn put_phrase(&self, phrase: &Phrase, now: DateTime<Utc>) -> Result<(), StoreError>;
     /// Deletes a phrase; `NotFound` when there is none.
     async fn delete_phrase(&self, id: Uuid) -> Result<(), StoreError>;
+}
+
+/// API tokens.
+#[async_trait]
+pub trait TokenStore: Send + Sync {
+    /// Stores a new token with the hash of its full text; `Conflict` when the prefix exists.
+    async fn create_token(
+        &self,
+        token: &crate::token::ApiToken,
+        hash: &str,
+    ) -> Result<(), StoreError>;
+    /// A token and its hash by prefix.
+    async fn token_by_prefix(
+        &self,
+        prefix: &str,
+    ) -> Result<Option<(crate::token::ApiToken, String)>, StoreError>;
+    /// Every token, newest first.
+    async fn tokens(&self) -> Result<Vec<crate::token::ApiToken>, StoreError>;
+    /// Revokes a token (revoking twice keeps the first time); `NotFound` when absent.
+    async fn revoke_token(&self, id: Uuid, at: DateTime<Utc>) -> Result<(), StoreError>;
+    /// Records a use.
+    async fn token_used(&self, id: Uuid, at: DateTime<Utc>) -> Result<(), StoreError>;
 }

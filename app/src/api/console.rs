@@ -334,3 +334,69 @@ pub async fn import_billing_file(
         Err(e) => Err(support::desk(e, locale)),
     }
 }
+
+/// Every API token (administrators).
+#[server(endpoint = "console/tokens")]
+pub async fn api_tokens() -> Result<Vec<loopdesk::token::ApiToken>, AppError> {
+    let (state, user, locale) = support::caller().await?;
+    crate::tokens::list(&state.stores, &user)
+        .await
+        .map_err(|e| support::desk(e, locale))
+}
+
+/// Creates an API token; the answer holds its text, once.
+#[server(endpoint = "console/create-token", input = Json)]
+pub async fn create_api_token(
+    name: String,
+    scopes: Vec<String>,
+    expires_on: String,
+    allow_ips: String,
+) -> Result<String, AppError> {
+    use crate::desk::{DeskError, Invalid};
+    let (state, user, locale) = support::caller().await?;
+    let scopes = scopes
+        .iter()
+        .map(|s| {
+            loopdesk::token::TokenScope::from_code(s).ok_or_else(|| {
+                support::desk(DeskError::invalid("scopes", Invalid::Unknown), locale)
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let expires_at = match expires_on.trim() {
+        "" => None,
+        d => Some(
+            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                .map_err(|_| {
+                    support::desk(DeskError::invalid("expires_at", Invalid::BadDate), locale)
+                })?
+                .and_hms_opt(23, 59, 59)
+                .unwrap_or_default()
+                .and_utc(),
+        ),
+    };
+    let input = crate::tokens::NewTokenInput {
+        name,
+        scopes,
+        expires_at,
+        allow_ips: allow_ips
+            .split([',', ' ', '\n'])
+            .map(str::to_owned)
+            .collect(),
+    };
+    crate::tokens::create(&state.stores, state.clock.now(), &user, input)
+        .await
+        .map(|c| c.secret)
+        .map_err(|e| support::desk(e, locale))
+}
+
+/// Revokes an API token.
+#[server(endpoint = "console/revoke-token")]
+pub async fn revoke_api_token(id: String) -> Result<(), AppError> {
+    let (state, user, locale) = support::caller().await?;
+    let id = id
+        .parse()
+        .map_err(|_| support::desk(crate::desk::DeskError::NotFound, locale))?;
+    crate::tokens::revoke(&state.stores, state.clock.now(), &user, id)
+        .await
+        .map_err(|e| support::desk(e, locale))
+}

@@ -119,6 +119,18 @@ pub struct ConsoleTexts {
     pub saved: &'static str,
     pub position: &'static str,
     pub edit: &'static str,
+    pub tokens_title: &'static str,
+    pub tokens_hint: &'static str,
+    pub token_name: &'static str,
+    pub token_prefix: &'static str,
+    pub token_scopes: &'static str,
+    pub token_expires: &'static str,
+    pub token_ips: &'static str,
+    pub token_last_used: &'static str,
+    pub token_create: &'static str,
+    pub token_once: &'static str,
+    pub token_revoke: &'static str,
+    pub token_revoked: &'static str,
 }
 
 const ZH: ConsoleTexts = ConsoleTexts {
@@ -234,6 +246,18 @@ const ZH: ConsoleTexts = ConsoleTexts {
     saved: "已保存",
     position: "排序",
     edit: "编辑",
+    tokens_title: "接口令牌",
+    tokens_hint: "供话务系统（CTI）和计费系统调用接口：只保存令牌的摘要，创建时仅显示一次；可限定权限范围、有效期和来源 IP，每次使用都记入审计日志。",
+    token_name: "名称",
+    token_prefix: "令牌",
+    token_scopes: "权限范围",
+    token_expires: "有效期至",
+    token_ips: "允许的 IP（逗号分隔，可用网段）",
+    token_last_used: "最近使用",
+    token_create: "创建令牌",
+    token_once: "请立即复制保存，此令牌不会再次显示：",
+    token_revoke: "吊销",
+    token_revoked: "已吊销",
 };
 
 const EN: ConsoleTexts = ConsoleTexts {
@@ -349,6 +373,18 @@ const EN: ConsoleTexts = ConsoleTexts {
     saved: "Saved",
     position: "Order",
     edit: "Edit",
+    tokens_title: "API tokens",
+    tokens_hint: "For the telephony (CTI) and billing systems: only a hash is kept and the token is shown once, at creation; limit it by scope, expiry and source address. Every use is written to the audit log.",
+    token_name: "Name",
+    token_prefix: "Token",
+    token_scopes: "Scopes",
+    token_expires: "Expires",
+    token_ips: "Allowed IPs (comma-separated, ranges allowed)",
+    token_last_used: "Last used",
+    token_create: "Create token",
+    token_once: "Copy it now; the token is not shown again:",
+    token_revoke: "Revoke",
+    token_revoked: "Revoked",
 };
 
 /// The console strings for a language.

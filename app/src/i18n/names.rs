@@ -465,6 +465,38 @@ pub fn agent_state_error(e: &loopdesk::agent::AgentStateError, locale: Locale) -
     }
 }
 
+/// Why an API token was refused, in words.
+pub fn token_refusal(r: loopdesk::token::TokenRefusal, locale: Locale) -> String {
+    use loopdesk::token::TokenRefusal as R;
+    match (r, locale) {
+        (R::Invalid, Locale::ZhCn) => "接口令牌无效".into(),
+        (R::Revoked, Locale::ZhCn) => "接口令牌已被吊销".into(),
+        (R::Expired, Locale::ZhCn) => "接口令牌已过期".into(),
+        (R::AddressNotAllowed, Locale::ZhCn) => "该地址不在令牌允许的 IP 范围内".into(),
+        (R::ScopeMissing, Locale::ZhCn) => "接口令牌没有此操作的权限范围".into(),
+        (R::Invalid, Locale::En) => "The API token is invalid".into(),
+        (R::Revoked, Locale::En) => "The API token has been revoked".into(),
+        (R::Expired, Locale::En) => "The API token has expired".into(),
+        (R::AddressNotAllowed, Locale::En) => "This address is not allowed for the token".into(),
+        (R::ScopeMissing, Locale::En) => "The API token lacks the scope for this".into(),
+    }
+}
+
+/// Why a token definition was refused, in words (after the field name).
+pub fn token_definition_error(e: &loopdesk::token::TokenDefinitionError, locale: Locale) -> String {
+    use loopdesk::token::TokenDefinitionError as E;
+    match (e, locale) {
+        (E::NameRequired, Locale::ZhCn) => "必须填写".into(),
+        (E::ScopeRequired, Locale::ZhCn) => "至少选择一个权限范围".into(),
+        (E::BadAddress(a), Locale::ZhCn) => format!("“{a}”不是有效的 IP 地址或网段"),
+        (E::ExpiryPast, Locale::ZhCn) => "不能早于现在".into(),
+        (E::NameRequired, Locale::En) => "is required".into(),
+        (E::ScopeRequired, Locale::En) => "needs at least one scope".into(),
+        (E::BadAddress(a), Locale::En) => format!("has {a:?}, which is not an IP address or range"),
+        (E::ExpiryPast, Locale::En) => "must be in the future".into(),
+    }
+}
+
 /// Why a standard phrase was refused, in words (after the field name).
 pub fn phrase_error(e: &loopdesk::phrase::PhraseError, locale: Locale) -> String {
     use loopdesk::phrase::PhraseError as E;

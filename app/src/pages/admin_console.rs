@@ -260,3 +260,119 @@ fn PhraseEditor(p: Phrase, locale: Locale, on_done: Callback<()>) -> impl IntoVi
         </form>
     }
 }
+
+/// `/admin/tokens`: API tokens for integrations.
+#[component]
+pub fn TokensPage(locale: Locale) -> impl IntoView {
+    use crate::api::console::{api_tokens, create_api_token, revoke_api_token};
+    use crate::components::clock::local_time;
+    use loopdesk::token::TokenScope;
+    let tx = ct(locale);
+    let version = RwSignal::new(0u32);
+    let list = Resource::new(move || version.get(), |_| api_tokens());
+    let name = RwSignal::new(String::new());
+    let cti = RwSignal::new(true);
+    let billing = RwSignal::new(false);
+    let expires = RwSignal::new(String::new());
+    let ips = RwSignal::new(String::new());
+    let created = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<String>);
+    let create = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let mut scopes = Vec::new();
+        if cti.get_untracked() {
+            scopes.push(TokenScope::Cti.code().to_owned());
+        }
+        if billing.get_untracked() {
+            scopes.push(TokenScope::BillingImport.code().to_owned());
+        }
+        spawn_local(async move {
+            match create_api_token(
+                name.get_untracked(),
+                scopes,
+                expires.get_untracked(),
+                ips.get_untracked(),
+            )
+            .await
+            {
+                Ok(secret) => {
+                    created.set(Some(secret));
+                    error.set(None);
+                    name.set(String::new());
+                    version.update(|v| *v += 1);
+                }
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        });
+    };
+    view! {
+        <Panel title=tx.tokens_title>
+            <p class="muted">{tx.tokens_hint}</p>
+            <form class="form-grid" on:submit=create data-testid="token-form">
+                <label>{tx.token_name}<input type="text" bind:value=name maxlength="80"/></label>
+                <div class="checks">
+                    <span class="field-label">{tx.token_scopes}</span>
+                    <label class="check"><input type="checkbox" bind:checked=cti/>"cti"</label>
+                    <label class="check"><input type="checkbox" bind:checked=billing/>"billing:import"</label>
+                </div>
+                <label>{tx.token_expires}<input type="date" bind:value=expires/></label>
+                <label>{tx.token_ips}<input type="text" bind:value=ips placeholder="10.0.0.0/8, 192.168.1.20"/></label>
+                <div class="wide"><button class="btn btn-primary" type="submit">{tx.token_create}</button></div>
+                {move || error.get().map(|e| view! { <p class="form-error wide" role="alert">{e}</p> })}
+            </form>
+            {move || created.get().map(|secret| view! {
+                <div class="notice notice-ok" role="status" data-testid="token-secret">
+                    <p>{tx.token_once}</p>
+                    <code class="secret">{secret}</code>
+                </div>
+            })}
+            <Transition fallback=|| view! { <div class="loading"></div> }>
+                {move || Suspend::new(async move {
+                    match list.await {
+                        Err(e) => view! { <ErrorBox error=e/> }.into_any(),
+                        Ok(all) if all.is_empty() => view! { <p class="muted">{tx.none}</p> }.into_any(),
+                        Ok(all) => view! {
+                            <table class="table" data-testid="token-table">
+                                <thead><tr>
+                                    <th>{tx.token_name}</th><th>{tx.token_prefix}</th><th>{tx.token_scopes}</th>
+                                    <th>{tx.token_expires}</th><th>{tx.token_ips}</th><th>{tx.token_last_used}</th><th></th>
+                                </tr></thead>
+                                <tbody>
+                                    {all.into_iter().map(|t| {
+                                        let id = t.id.to_string();
+                                        let revoked = t.revoked_at.is_some();
+                                        view! {
+                                            <tr class:muted=revoked>
+                                                <td>{t.name.clone()}</td>
+                                                <td class="mono">{format!("ldk_{}_…", t.prefix)}</td>
+                                                <td>{t.scopes.iter().map(|s| s.code()).collect::<Vec<_>>().join(", ")}</td>
+                                                <td>{t.expires_at.map(local_time)}</td>
+                                                <td class="small">{t.allow_ips.join(", ")}</td>
+                                                <td>{t.last_used_at.map(local_time)}</td>
+                                                <td>
+                                                    {match revoked {
+                                                        true => view! { <span class="badge badge-bad">{tx.token_revoked}</span> }.into_any(),
+                                                        false => view! {
+                                                            <button class="btn btn-small" type="button" on:click=move |_| {
+                                                                let id = id.clone();
+                                                                spawn_local(async move {
+                                                                    if revoke_api_token(id).await.is_ok() {
+                                                                        version.update(|v| *v += 1);
+                                                                    }
+                                                                });
+                                                            }>{tx.token_revoke}</button>
+                                                        }.into_any(),
+                                                    }}
+                                                </td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any(),
+                    }
+                })}
+            </Transition>
+        </Panel>
+    }
+}

@@ -106,6 +106,9 @@ fn section_page(area: Area, section: &str, locale: loopdesk::locale::Locale) -> 
         (Area::Admin, "billing") => {
             view! { <crate::pages::admin_console::BillingImportPage locale/> }.into_any()
         }
+        (Area::Admin, "tokens") => {
+            view! { <crate::pages::admin_console::TokensPage locale/> }.into_any()
+        }
         (Area::Admin, "phrases") => {
             view! { <crate::pages::admin_console::PhrasesAdminPage locale/> }.into_any()
         }

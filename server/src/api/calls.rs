@@ -18,7 +18,7 @@ use app::desk::DeskError;
 use app::live::{LiveEvent, LivePayload};
 use app::state::AppState;
 
-use super::caller::Caller;
+use super::caller::{Caller, CtiScope, Integration};
 use super::error::{ApiError, ApiJson};
 
 /// A call as the API shows it.
@@ -80,12 +80,14 @@ pub struct CtiResponse {
     popped: usize,
 }
 
-/// `POST /api/v1/cti/events` (administrators until API tokens arrive).
+/// `POST /api/v1/cti/events`: a bearer token with scope `cti`, or an administrator's
+/// session.
 pub async fn cti_event(
     State(state): State<AppState>,
-    caller: Caller,
+    integration: Integration<CtiScope>,
     ApiJson(event): ApiJson<CtiEvent>,
 ) -> Result<Json<CtiResponse>, ApiError> {
+    let caller = integration.caller;
     if caller.user.role != Role::Admin {
         return Err(caller.desk_error(&DeskError::Forbidden));
     }

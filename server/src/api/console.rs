@@ -28,7 +28,7 @@ use app::views::console::{
 };
 use app::views::{customer_view, CustomerView};
 
-use super::caller::Caller;
+use super::caller::{BillingImportScope, Caller, Integration};
 use super::error::{ApiError, ApiJson};
 
 type ApiResult<T> = Result<T, ApiError>;
@@ -189,15 +189,17 @@ pub async fn reveal(
     .map_err(|e| caller.desk_error(&e))
 }
 
-/// `POST /api/v1/billing/import`: `application/json` with sections, or `text/csv` with
+/// `POST /api/v1/billing/import` (administrators, or a bearer token with scope
+/// `billing:import`): `application/json` with sections, or `text/csv` with
 /// `?kind=accounts|bills|payments|usage`. 422 lists every problem; nothing is written then.
 pub async fn import_billing(
     State(state): State<AppState>,
-    caller: Caller,
+    integration: Integration<BillingImportScope>,
     Query(q): Query<HashMap<String, String>>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Json<console::ImportReport>> {
+    let caller = integration.caller;
     let tx = app::i18n::t(caller.locale);
     let body = body.map_err(|r| {
         let status = match r.status() {
@@ -419,6 +421,42 @@ pub async fn delete_phrase(
 ) -> ApiResult<StatusCode> {
     let id = uuid(&caller, &id)?;
     console::delete_phrase(&state.stores, state.clock.now(), &caller.user, id)
+        .await
+        .map_err(|e| caller.desk_error(&e))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `GET /api/v1/tokens` (administrators).
+pub async fn tokens(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Json<Vec<loopdesk::token::ApiToken>>> {
+    app::tokens::list(&state.stores, &caller.user)
+        .await
+        .map(Json)
+        .map_err(|e| caller.desk_error(&e))
+}
+
+/// `POST /api/v1/tokens` (administrators): the answer carries the token's text, once.
+pub async fn create_token(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(body): ApiJson<app::tokens::NewTokenInput>,
+) -> ApiResult<Response> {
+    let created = app::tokens::create(&state.stores, state.clock.now(), &caller.user, body)
+        .await
+        .map_err(|e| caller.desk_error(&e))?;
+    Ok((StatusCode::CREATED, Json(created)).into_response())
+}
+
+/// `DELETE /api/v1/tokens/{id}` (administrators): revokes.
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    let id = uuid(&caller, &id)?;
+    app::tokens::revoke(&state.stores, state.clock.now(), &caller.user, id)
         .await
         .map_err(|e| caller.desk_error(&e))?;
     Ok(StatusCode::NO_CONTENT)

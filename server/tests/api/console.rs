@@ -859,3 +859,148 @@ async fn the_simulator_places_calls_and_missed_ones_become_callbacks() {
     let again = server::simulate::run(&options).await.expect("a second run");
     assert_eq!(again.errors, 0);
 }
+
+#[tokio::test]
+async fn integrations_use_scoped_tokens_that_are_logged_expire_and_can_be_revoked() {
+    let app = TestApp::spawn().await;
+    let admin = login(&app, "admin").await;
+    let create = |body: Value| {
+        let admin = admin.clone();
+        let url = app.url("/api/v1/tokens");
+        async move {
+            let r = admin.post(url).json(&body).send().await.unwrap();
+            let s = r.status();
+            (s, r.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    let (s, cti) = create(
+        json!({"name": "PBX 1", "scopes": ["cti"], "allow_ips": ["127.0.0.1", "10.0.0.0/8"],
+        "expires_at": "2026-11-23T04:00:00Z"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{cti}");
+    let secret = cti["secret"].as_str().unwrap().to_owned();
+    assert!(secret.starts_with("ldk_"));
+    let (_, list) = get(&app, &admin, "/api/v1/tokens").await;
+    assert_eq!(list[0]["prefix"], cti["token"]["prefix"]);
+    assert!(
+        !list.to_string().contains(&secret[13..]),
+        "the secret is never listed"
+    );
+    let (s, r) = create(json!({"name": "x", "scopes": [], "allow_ips": []})).await;
+    assert_eq!(
+        (s, r["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("scopes"))
+    );
+    let (s, r) = create(json!({"name": "x", "scopes": ["cti"], "allow_ips": ["10.0.0.300"]})).await;
+    assert_eq!(
+        (s, r["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("allow_ips"))
+    );
+    let agent = login(&app, "agent").await;
+    let (s, _) = post(
+        &app,
+        &agent,
+        "/api/v1/tokens",
+        json!({"name": "x", "scopes": ["cti"]}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+
+    let pbx = reqwest::Client::new();
+    let push = |token: String, id: &'static str| {
+        let pbx = pbx.clone();
+        let url = app.url("/api/v1/cti/events");
+        async move {
+            pbx.post(url)
+                .bearer_auth(token)
+                .json(&event("newCall", id, "2026-11-23T02:00:00Z", "agent"))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(push(secret.clone(), "t1").await, StatusCode::OK);
+    let last = if secret.ends_with('0') { '1' } else { '0' };
+    let wrong = format!("{}{last}", &secret[..secret.len() - 1]);
+    assert_eq!(push(wrong, "t2").await, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        push("ldk_nonsense".into(), "t2").await,
+        StatusCode::UNAUTHORIZED
+    );
+    // No session and no token: 401 as before.
+    let r = pbx
+        .post(app.url("/api/v1/cti/events"))
+        .json(&event("newCall", "t3", "2026-11-23T02:00:00Z", "agent"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+
+    // A billing token may import but not push calls; an address outside the list is refused.
+    let (_, billing) = create(json!({"name": "billing feed", "scopes": ["billing:import"]})).await;
+    let billing_secret = billing["secret"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{billing}"))
+        .to_owned();
+    assert_eq!(
+        push(billing_secret.clone(), "t4").await,
+        StatusCode::FORBIDDEN
+    );
+    let r = pbx
+        .post(app.url("/api/v1/billing/import?kind=accounts"))
+        .bearer_auth(&billing_secret)
+        .header("content-type", "text/csv")
+        .body("number,customer_phone,plan,status,balance_fen\nT1,13600000004,乐享 59,active,0\n")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let (_, far) =
+        create(json!({"name": "far PBX", "scopes": ["cti"], "allow_ips": ["192.0.2.0/24"]})).await;
+    assert_eq!(
+        push(far["secret"].as_str().unwrap().to_owned(), "t5").await,
+        StatusCode::FORBIDDEN
+    );
+
+    // Expiry and revocation.
+    app.clock.advance(chrono::Duration::hours(3));
+    assert_eq!(
+        push(secret.clone(), "t6").await,
+        StatusCode::UNAUTHORIZED,
+        "expired"
+    );
+    let id = billing["token"]["id"].as_str().unwrap();
+    let r = admin
+        .delete(app.url(&format!("/api/v1/tokens/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let r = pbx
+        .post(app.url("/api/v1/billing/import?kind=accounts"))
+        .bearer_auth(&billing_secret)
+        .header("content-type", "text/csv")
+        .body("number\n")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "revoked");
+
+    // Every use and refusal is in the audit log.
+    let log = app.state.stores.audit.recent(100).await.unwrap();
+    let count = |a: AuditAction| log.iter().filter(|e| e.action == a).count();
+    assert_eq!(count(AuditAction::TokenUsed), 2, "{log:?}");
+    assert_eq!(count(AuditAction::TokenRefused), 6, "{log:?}");
+    assert_eq!(count(AuditAction::TokenCreated), 3);
+    assert_eq!(count(AuditAction::TokenRevoked), 1);
+    let (_, list) = get(&app, &admin, "/api/v1/tokens").await;
+    let pbx1 = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "PBX 1")
+        .unwrap();
+    assert!(pbx1["last_used_at"].is_string());
+}

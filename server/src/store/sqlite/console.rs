@@ -1,5 +1,5 @@
 //! SQLite implementation of the console ports: billing data, agent states with their
-//! change log, standard phrases. A billing import is one `BEGIN IMMEDIATE` transaction that
+//! change log, standard phrases, API tokens. A billing import is one `BEGIN IMMEDIATE` transaction that
 //! compares every record with the stored one, so a re-import changes nothing.
 
 use async_trait::async_trait;
@@ -11,15 +11,16 @@ use loopdesk::billing::{
 use loopdesk::customer::CustomerId;
 use loopdesk::phrase::{Phrase, PhraseStep};
 use loopdesk::store::console::{
-    AgentStateChange, AgentStore, BillingBatch, BillingStore, ImportCounts, PhraseStore,
+    AgentStateChange, AgentStore, BillingBatch, BillingStore, ImportCounts, PhraseStore, TokenStore,
 };
 use loopdesk::store::StoreError;
+use loopdesk::token::{ApiToken, TokenScope};
 use loopdesk::user::UserId;
 use sqlx::sqlite::SqliteRow;
 use sqlx::SqliteConnection;
 use uuid::Uuid;
 
-use super::rows::{code, col, corrupt, json, to_json, uuid_col};
+use super::rows::{code, col, corrupt, json, opt_text, opt_ts, to_json, uuid_col};
 use super::{classify, other, parse_ts, ts, SqliteBackend};
 
 // ---------------------------------------------------------------- billing
@@ -510,5 +511,108 @@ impl PhraseStore for SqliteBackend {
             0 => Err(StoreError::NotFound),
             _ => Ok(()),
         }
+    }
+}
+
+// ---------------------------------------------------------------- API tokens
+
+const TOKEN_COLUMNS: &str = "id, name, prefix, hash, scopes, allow_ips, created_by, created_at, \
+    expires_at, revoked_at, last_used_at";
+
+fn token_from_row(r: &SqliteRow) -> Result<(ApiToken, String), StoreError> {
+    let scopes: Vec<String> = json(&col::<String>(r, "scopes")?)?;
+    Ok((
+        ApiToken {
+            id: uuid_col(r, "id")?,
+            name: col(r, "name")?,
+            prefix: col(r, "prefix")?,
+            scopes: scopes
+                .iter()
+                .map(|s| code(s, TokenScope::from_code))
+                .collect::<Result<_, _>>()?,
+            created_by: UserId(uuid_col(r, "created_by")?),
+            created_at: parse_ts(&col::<String>(r, "created_at")?)?,
+            expires_at: opt_ts(col(r, "expires_at")?)?,
+            revoked_at: opt_ts(col(r, "revoked_at")?)?,
+            last_used_at: opt_ts(col(r, "last_used_at")?)?,
+            allow_ips: json(&col::<String>(r, "allow_ips")?)?,
+        },
+        col(r, "hash")?,
+    ))
+}
+
+#[async_trait]
+impl TokenStore for SqliteBackend {
+    async fn create_token(&self, t: &ApiToken, hash: &str) -> Result<(), StoreError> {
+        let scopes: Vec<&str> = t.scopes.iter().map(|s| s.code()).collect();
+        sqlx::query(
+            "insert into api_tokens (id, name, prefix, hash, scopes, allow_ips, created_by, \
+             created_at, expires_at, revoked_at, last_used_at) \
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(t.id.to_string())
+        .bind(&t.name)
+        .bind(&t.prefix)
+        .bind(hash)
+        .bind(to_json(&scopes)?)
+        .bind(to_json(&t.allow_ips)?)
+        .bind(t.created_by.0.to_string())
+        .bind(ts(t.created_at))
+        .bind(opt_text(t.expires_at))
+        .bind(opt_text(t.revoked_at))
+        .bind(opt_text(t.last_used_at))
+        .execute(&self.pool)
+        .await
+        .map_err(|e| classify(e, "token"))?;
+        Ok(())
+    }
+
+    async fn token_by_prefix(
+        &self,
+        prefix: &str,
+    ) -> Result<Option<(ApiToken, String)>, StoreError> {
+        let row = sqlx::query(&format!(
+            "select {TOKEN_COLUMNS} from api_tokens where prefix = $1"
+        ))
+        .bind(prefix)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(other)?;
+        row.as_ref().map(token_from_row).transpose()
+    }
+
+    async fn tokens(&self) -> Result<Vec<ApiToken>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "select {TOKEN_COLUMNS} from api_tokens order by created_at desc, id"
+        ))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(other)?;
+        rows.iter().map(|r| Ok(token_from_row(r)?.0)).collect()
+    }
+
+    async fn revoke_token(&self, id: Uuid, at: DateTime<Utc>) -> Result<(), StoreError> {
+        let done = sqlx::query(
+            "update api_tokens set revoked_at = coalesce(revoked_at, $1) where id = $2",
+        )
+        .bind(ts(at))
+        .bind(id.to_string())
+        .execute(&self.pool)
+        .await
+        .map_err(other)?;
+        match done.rows_affected() {
+            0 => Err(StoreError::NotFound),
+            _ => Ok(()),
+        }
+    }
+
+    async fn token_used(&self, id: Uuid, at: DateTime<Utc>) -> Result<(), StoreError> {
+        sqlx::query("update api_tokens set last_used_at = $1 where id = $2")
+            .bind(ts(at))
+            .bind(id.to_string())
+            .execute(&self.pool)
+            .await
+            .map_err(other)?;
+        Ok(())
     }
 }
