@@ -220,7 +220,8 @@ pub async fn sign_in(
     Ok(user)
 }
 
-/// Signs out, recording it in the audit log when someone was signed in.
+/// Signs out, recording it in the audit log when someone was signed in; an agent who was
+/// available or on a break goes offline.
 pub async fn sign_out(
     state: &AppState,
     session: &AuthSession,
@@ -239,6 +240,10 @@ pub async fn sign_out(
                 transaction_id,
             })
             .await?;
+        // Signing out ends an available agent's or a break (a call or its wrap-up stays).
+        if let Err(e) = crate::console::sign_out_state(&state.stores, id, state.clock.now()).await {
+            tracing::warn!(error = ?e, "could not set the agent offline at sign-out");
+        }
     }
     session.sign_out().await
 }

@@ -830,6 +830,29 @@ pub async fn set_my_state(
     .await
 }
 
+/// At sign-out an agent who was available or on a break goes offline (logged as a system
+/// change); on call or in wrap-up the state stays until the call is done.
+pub async fn sign_out_state(
+    stores: &Stores,
+    user: UserId,
+    now: DateTime<Utc>,
+) -> Result<(), DeskError> {
+    change_state(stores, user, now, StateSource::System, |current| {
+        Ok(
+            matches!(current.state, AgentState::Available | AgentState::Break).then(|| {
+                AgentStatus {
+                    state: AgentState::Offline,
+                    reason: None,
+                    call_id: None,
+                    since: now,
+                }
+            }),
+        )
+    })
+    .await?;
+    Ok(())
+}
+
 /// Moves the call's agent to on-call or wrap-up as the call is answered or ends, and puts
 /// a callback task on the list for an unanswered inbound call.
 pub async fn after_call_event(

@@ -10,6 +10,7 @@ use axum::Json;
 use futures_util::stream::{self, Stream};
 use loopdesk::call::{CallState, CtiEvent};
 use loopdesk::store::desk::StoredCall;
+use loopdesk::store::StoreError;
 use loopdesk::user::Role;
 use serde::Serialize;
 
@@ -40,7 +41,10 @@ pub struct CallBody {
     wait_seconds: Option<i64>,
     cause: Option<String>,
     disposition: Option<String>,
+    notes: String,
     needs_callback: bool,
+    /// Ids of the tickets registered on the call.
+    tickets: Vec<String>,
 }
 
 fn body(c: &StoredCall) -> CallBody {
@@ -65,8 +69,24 @@ fn body(c: &StoredCall) -> CallBody {
         wait_seconds: r.wait_seconds(),
         cause: r.cause.clone(),
         disposition: c.disposition.clone(),
+        notes: c.notes.clone(),
         needs_callback: r.needs_callback(),
+        tickets: Vec::new(),
     }
+}
+
+/// The body with the call's linked tickets.
+async fn body_with_tickets(state: &AppState, c: &StoredCall) -> Result<CallBody, StoreError> {
+    let mut b = body(c);
+    b.tickets = state
+        .stores
+        .calls
+        .call_tickets(&c.record.call_id)
+        .await?
+        .into_iter()
+        .map(|t| t.0.to_string())
+        .collect();
+    Ok(b)
 }
 
 /// Response of a CTI event.
@@ -166,7 +186,10 @@ pub async fn get_one(
         return Err(caller.desk_error(&DeskError::Forbidden));
     }
     match state.stores.calls.get_call(&id).await {
-        Ok(Some(c)) => Ok(Json(body(&c))),
+        Ok(Some(c)) => body_with_tickets(&state, &c)
+            .await
+            .map(Json)
+            .map_err(|e| caller.desk_error(&e.into())),
         Ok(None) => Err(caller.desk_error(&DeskError::NotFound)),
         Err(e) => Err(caller.desk_error(&e.into())),
     }

@@ -428,6 +428,31 @@ async fn agent_states_follow_calls_and_end_with_the_disposition() {
     assert_eq!(st["state"]["code"], "available");
     let (_, call) = get(&app, &agent, "/api/v1/calls/k1").await;
     assert_eq!(call["disposition"], "resolved");
+    assert_eq!(call["notes"], "已解释账单");
+
+    // A ticket registered on the call is linked to it; an unknown call is named.
+    let liu = customer_id(&app, &agent, "13900000002").await;
+    let ticket = |call: &str| {
+        json!({"kind": "query", "channel": "phone", "customer": liu,
+        "subject": "查询话费", "on_call": true, "call_id": call})
+    };
+    let (s, r) = post(&app, &agent, "/api/v1/tickets", ticket("nope")).await;
+    assert_eq!(
+        (s, r["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("call_id"))
+    );
+    let (s, t) = post(&app, &agent, "/api/v1/tickets", ticket("k1")).await;
+    assert_eq!(s, StatusCode::CREATED, "{t}");
+    let (_, call) = get(&app, &agent, "/api/v1/calls/k1").await;
+    assert_eq!(call["tickets"], json!([t["id"]]));
+
+    // Signing out takes an available agent offline.
+    let r = agent
+        .delete(app.url("/api/v1/session"))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success());
 
     // Every change is logged with who made it.
     let user = app
@@ -456,7 +481,8 @@ async fn agent_states_follow_calls_and_end_with_the_disposition() {
             ("available", "agent"),
             ("on_call", "cti"),
             ("wrap_up", "cti"),
-            ("available", "system")
+            ("available", "system"),
+            ("offline", "system")
         ]
     );
 }
