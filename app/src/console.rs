@@ -1056,7 +1056,18 @@ pub async fn work_task(
             e => e.into(),
         })?;
     if let (Some(action), Some((tid, version))) = (ticket_action, ticket) {
-        desk::act(stores, now, user, tid, version, action).await?;
+        if let Err(e) = desk::act(stores, now, user, tid, version, action).await {
+            // The ticket changed in between (checked above, so a race): put the task back
+            // as it was, so the attempt can be recorded again on the fresh ticket.
+            let back = OutboundTask {
+                version: done.version + 1,
+                ..task.clone()
+            };
+            if let Err(undo) = stores.work.update_task(&back, done.version, None).await {
+                tracing::error!(error = ?undo, "could not put a follow-up task back");
+            }
+            return Err(e);
+        }
     }
     Ok(done)
 }

@@ -119,6 +119,7 @@ USAGE:
     server simulate [--url URL] [--calls N] [--rate PER_MINUTE] [--abandon SHARE]
                     [--wait MEAN_S] [--handle MEAN_S] [--agents a,b] [--speed X]
                     [--customers N] [--seed N] [--login NAME] [--password PW]
+                    [--token ldk_…]
 
 OPTIONS:
     --demo       seed demo data (departments, staff, a customer) into an empty database;

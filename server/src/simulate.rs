@@ -14,7 +14,9 @@ use serde_json::json;
 pub struct SimOptions {
     /// Server base URL.
     pub url: String,
-    /// Administrator login (posts CTI events until API tokens exist).
+    /// An API token with scope `cti` for the CTI events (else the login's session is used).
+    pub token: Option<String>,
+    /// Administrator login (creates the demo callers; posts CTI events without a token).
     pub login: String,
     /// Its password.
     pub password: String,
@@ -42,6 +44,7 @@ impl Default for SimOptions {
     fn default() -> Self {
         SimOptions {
             url: "http://127.0.0.1:3000".into(),
+            token: None,
             login: "admin".into(),
             password: crate::seed::DEMO_PASSWORD.into(),
             rate_per_minute: 6.0,
@@ -64,6 +67,7 @@ USAGE:
     server simulate [--url URL] [--calls N] [--rate PER_MINUTE] [--abandon SHARE]
                     [--wait MEAN_S] [--handle MEAN_S] [--agents a,b] [--speed X]
                     [--customers N] [--seed N] [--login NAME] [--password PW]
+                    [--token ldk_…]
 
 Posts CTI traffic to a running Loopdesk (defaults: 20 calls, 6 per minute, 15 % abandon,
 12 s mean wait, 150 s mean handle time, agents agent,agent2, 10x speed).";
@@ -84,6 +88,7 @@ Posts CTI traffic to a running Loopdesk (defaults: 20 calls, 6 per minute, 15 % 
             match flag.as_str() {
                 "--url" => o.url = value.trim_end_matches('/').to_owned(),
                 "--login" => o.login = value,
+                "--token" => o.token = Some(value),
                 "--password" => o.password = value,
                 "--rate" => o.rate_per_minute = num(&value)?,
                 "--calls" => o.calls = num(&value)? as u32,
@@ -237,11 +242,13 @@ pub async fn run(o: &SimOptions) -> anyhow::Result<SimReport> {
         let due = started + Duration::from_secs_f64(e.offset / o.speed);
         tokio::time::sleep_until(due.into()).await;
         let sent = Instant::now();
-        let r = client
+        let mut request = client
             .post(format!("{}/api/v1/cti/events", o.url))
-            .json(&e.body)
-            .send()
-            .await;
+            .json(&e.body);
+        if let Some(token) = &o.token {
+            request = request.bearer_auth(token);
+        }
+        let r = request.send().await;
         latencies.push(sent.elapsed().as_secs_f64() * 1000.0);
         match r {
             Ok(r) if r.status().is_success() => {}

@@ -881,9 +881,26 @@ async fn the_simulator_places_calls_and_missed_ones_become_callbacks() {
     let agent = login(&app, "agent").await;
     let (_, tasks) = get(&app, &agent, "/api/v1/tasks?reason=callback&scope=all").await;
     assert_eq!(tasks.as_array().unwrap().len() as u32, report.abandoned);
-    // Running the same traffic again is harmless: customers exist, events are duplicates.
-    let again = server::simulate::run(&options).await.expect("a second run");
+    // Running the same traffic again, now with a `cti` token, is harmless: customers exist,
+    // events are duplicates, and each token use is logged.
+    let (_, created) = post(
+        &app,
+        &admin,
+        "/api/v1/tokens",
+        json!({"name": "sim", "scopes": ["cti"]}),
+    )
+    .await;
+    let token = created["secret"].as_str().map(str::to_owned);
+    let again = server::simulate::run(&server::simulate::SimOptions { token, ..options })
+        .await
+        .expect("a second run");
     assert_eq!(again.errors, 0);
+    let log = app.state.stores.audit.recent(200).await.unwrap();
+    let used = log
+        .iter()
+        .filter(|e| e.action == AuditAction::TokenUsed)
+        .count() as u32;
+    assert_eq!(used, again.events);
 }
 
 #[tokio::test]
