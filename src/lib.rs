@@ -19,6 +19,7 @@
 //! - [`login`]: the sign-in throttle (5 failures in 15 minutes lock an account for 15 minutes).
 //! - [`clock`]: the time source port.
 //! - [`customer`]: customer tiers.
+//! - [`flow`]: SOP flows (definitions, validation, runs with gateways and rollback).
 //! - [`ticket`]: tickets and the closed-loop state machine.
 //! - [`sla`]: SLA policies and the targets computed from a ticket's clock events.
 //! - [`store`]: the storage ports and their error type.
@@ -57,6 +58,7 @@ pub mod calendar;
 pub mod call;
 pub mod clock;
 pub mod customer;
+pub mod flow;
 pub mod locale;
 pub mod login;
 pub mod phrase;
