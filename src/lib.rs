@@ -20,6 +20,7 @@
 //! - [`clock`]: the time source port.
 //! - [`customer`]: customer tiers.
 //! - [`flow`]: SOP flows (definitions, validation, runs with gateways and rollback).
+//! - [`kb`]: knowledge-base articles (editorial workflow, audiences, versions and diffs).
 //! - [`ticket`]: tickets and the closed-loop state machine.
 //! - [`sla`]: SLA policies and the targets computed from a ticket's clock events.
 //! - [`store`]: the storage ports and their error type.
@@ -59,6 +60,7 @@ pub mod call;
 pub mod clock;
 pub mod customer;
 pub mod flow;
+pub mod kb;
 pub mod locale;
 pub mod login;
 pub mod phrase;
