@@ -40,6 +40,13 @@ test("the customer 360 reveals the ID number on request and looks up billing", a
   await expect(billing).toContainText("2026-10");
   await expect(billing).toContainText("月基本费");
   await expect(page.getByTestId("usage")).toContainText("流量");
+  // On a phone the page fits the screen: wide tables scroll inside their panels.
+  await page.setViewportSize({ width: 393, height: 851 });
+  await page.reload();
+  await hydrated(page);
+  await page.getByTestId("show-billing").click();
+  await expect(page.getByTestId("billing")).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(393);
   expect(problems).toEqual([]);
 });
 
