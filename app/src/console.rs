@@ -40,14 +40,16 @@ fn cn(code: &str, name: &str) -> CodeName {
     }
 }
 
-fn staff(user: &User) -> Result<(), DeskError> {
+/// Staff only (agents, supervisors, administrators).
+pub(crate) fn staff(user: &User) -> Result<(), DeskError> {
     match user.role.is_staff() {
         true => Ok(()),
         false => Err(DeskError::Forbidden),
     }
 }
 
-fn admin(user: &User) -> Result<(), DeskError> {
+/// Administrators only.
+pub(crate) fn admin(user: &User) -> Result<(), DeskError> {
     match user.role == Role::Admin {
         true => Ok(()),
         false => Err(DeskError::Forbidden),

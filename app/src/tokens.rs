@@ -13,6 +13,7 @@ use loopdesk::user::{Role, User};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::console::admin;
 use crate::desk::{DeskError, Invalid};
 use crate::state::Stores;
 
@@ -38,13 +39,6 @@ pub struct CreatedToken {
     pub token: ApiToken,
     /// The full token; not stored, not shown again.
     pub secret: String,
-}
-
-fn admin(user: &User) -> Result<(), DeskError> {
-    match user.role == Role::Admin {
-        true => Ok(()),
-        false => Err(DeskError::Forbidden),
-    }
 }
 
 async fn log(

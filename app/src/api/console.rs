@@ -21,14 +21,19 @@ fn transaction_id() -> Option<String> {
     Some(uuid::Uuid::new_v4().to_string())
 }
 
+/// An id from the page; anything that is not one is a 404, like an unknown id.
+#[cfg(feature = "ssr")]
+fn parse_id(id: &str, locale: loopdesk::locale::Locale) -> Result<uuid::Uuid, AppError> {
+    id.parse()
+        .map_err(|_| support::desk(crate::desk::DeskError::NotFound, locale))
+}
+
 #[cfg(feature = "ssr")]
 fn customer_id(
     id: &str,
     locale: loopdesk::locale::Locale,
 ) -> Result<loopdesk::customer::CustomerId, AppError> {
-    id.parse()
-        .map(loopdesk::customer::CustomerId)
-        .map_err(|_| support::desk(crate::desk::DeskError::NotFound, locale))
+    parse_id(id, locale).map(loopdesk::customer::CustomerId)
 }
 
 /// The customer 360 (access-logged).
@@ -153,9 +158,7 @@ pub async fn work_on_task(
     note: String,
 ) -> Result<TaskView, AppError> {
     let (state, user, locale) = support::caller().await?;
-    let id = id
-        .parse()
-        .map_err(|_| support::desk(crate::desk::DeskError::NotFound, locale))?;
+    let id = parse_id(&id, locale)?;
     let outcome = match outcome.as_str() {
         "" => None,
         code => Some(loopdesk::task::TaskOutcome::from_code(code).ok_or_else(|| {
@@ -268,9 +271,7 @@ pub async fn save_phrase(phrase: Phrase) -> Result<Phrase, AppError> {
 #[server(endpoint = "console/delete-phrase")]
 pub async fn delete_phrase(id: String) -> Result<(), AppError> {
     let (state, user, locale) = support::caller().await?;
-    let id = id
-        .parse()
-        .map_err(|_| support::desk(crate::desk::DeskError::NotFound, locale))?;
+    let id = parse_id(&id, locale)?;
     crate::console::delete_phrase(&state.stores, state.clock.now(), &user, id)
         .await
         .map_err(|e| support::desk(e, locale))
@@ -393,9 +394,7 @@ pub async fn create_api_token(
 #[server(endpoint = "console/revoke-token")]
 pub async fn revoke_api_token(id: String) -> Result<(), AppError> {
     let (state, user, locale) = support::caller().await?;
-    let id = id
-        .parse()
-        .map_err(|_| support::desk(crate::desk::DeskError::NotFound, locale))?;
+    let id = parse_id(&id, locale)?;
     crate::tokens::revoke(&state.stores, state.clock.now(), &user, id)
         .await
         .map_err(|e| support::desk(e, locale))
