@@ -10,6 +10,9 @@ const sizes = [
 
 for (const size of sizes) {
   test(`screenshots (${size.tag})`, async ({ page }) => {
+    // Eighteen pages signed in and out in one test: the default 30 s per test was about
+    // spent (27–31 s on these machines), so this one gets its own budget.
+    test.setTimeout(120_000);
     await page.setViewportSize({ width: size.width, height: size.height });
     for (const lang of ["zh-CN", "en"]) {
       await page.goto("/login");
