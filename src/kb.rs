@@ -10,6 +10,10 @@ use uuid::Uuid;
 
 use crate::user::{Role, UserId};
 
+pub mod bot;
+pub mod markdown;
+pub mod search;
+
 coded_enum!(
     /// Where an article is in the editorial workflow.
     ArticleStatus {
@@ -68,6 +72,8 @@ pub struct Article {
     pub reviewer: Option<UserId>,
     /// Version number, +1 per saved change of content.
     pub version: u32,
+    /// The published version readers see (kept while a revision is drafted).
+    pub live: Option<u32>,
     /// Last change.
     pub updated_at: DateTime<Utc>,
 }
@@ -168,6 +174,7 @@ impl Article {
             author,
             reviewer: None,
             version: 1,
+            live: None,
             updated_at: now,
         })
     }
@@ -205,8 +212,12 @@ impl Article {
             (ArticleAction::Publish, InReview) => {
                 next.status = Published;
                 next.reviewer = Some(user);
+                next.live = Some(self.version);
             }
-            (ArticleAction::Archive, Published | Draft | InReview) => next.status = Archived,
+            (ArticleAction::Archive, Published | Draft | InReview) => {
+                next.status = Archived;
+                next.live = None;
+            }
             (ArticleAction::Revise, Published | Archived) => {
                 next.status = Draft;
                 next.reviewer = None;
@@ -216,14 +227,20 @@ impl Article {
         Ok(next)
     }
 
-    /// Whether someone of `role` may read it.
+    /// Whether someone of `role` may read its working copy (staff) or, for everyone else,
+    /// whether a published version exists that their audience may see.
     pub fn readable_by(&self, role: Option<Role>) -> bool {
-        let staff = role.is_some_and(Role::is_staff);
-        match (self.status, self.content.audience) {
-            (ArticleStatus::Published, Audience::Public) => true,
-            (ArticleStatus::Published, Audience::Internal) => staff,
-            _ => staff,
-        }
+        role.is_some_and(Role::is_staff)
+            || (self.live.is_some() && visible_to(self.content.audience, role))
+    }
+}
+
+/// Whether a published version for `audience` may be shown to someone of `role`
+/// (`None`: not signed in).
+pub fn visible_to(audience: Audience, role: Option<Role>) -> bool {
+    match audience {
+        Audience::Public => true,
+        Audience::Internal => role.is_some_and(Role::is_staff),
     }
 }
 
@@ -350,10 +367,16 @@ mod tests {
             .apply(ArticleAction::Revise, author, Role::Agent, t(4))
             .unwrap();
         assert_eq!(
-            (revised.status, revised.reviewer),
-            (ArticleStatus::Draft, None)
+            (revised.status, revised.reviewer, revised.live),
+            (ArticleStatus::Draft, None, Some(2)),
+            "the published version stays live while the revision is drafted"
         );
-        assert!(!revised.readable_by(Some(Role::Customer)));
+        assert!(revised.readable_by(Some(Role::Customer)));
+        let draft_only = a
+            .apply(ArticleAction::Submit, author, Role::Agent, t(4))
+            .unwrap();
+        assert!(!draft_only.readable_by(Some(Role::Customer)));
+        assert!(draft_only.readable_by(Some(Role::Agent)));
         let back = submitted
             .apply(ArticleAction::Reject, reviewer, Role::Admin, t(5))
             .unwrap();
@@ -361,7 +384,10 @@ mod tests {
         let archived = published
             .apply(ArticleAction::Archive, reviewer, Role::Admin, t(6))
             .unwrap();
-        assert_eq!(archived.status, ArticleStatus::Archived);
+        assert_eq!(
+            (archived.status, archived.live),
+            (ArticleStatus::Archived, None)
+        );
         assert!(!archived.readable_by(None));
         assert_eq!(
             archived.apply(ArticleAction::Submit, author, Role::Agent, t(7)),
@@ -379,6 +405,7 @@ mod tests {
         c.audience = Audience::Internal;
         let a = Article {
             status: ArticleStatus::Published,
+            live: Some(1),
             ..Article::draft(Uuid::nil(), c, UserId(Uuid::nil()), t(0)).unwrap()
         };
         assert!(a.readable_by(Some(Role::Agent)));
