@@ -598,6 +598,86 @@ pub fn rollback(def: &FlowDef, run: &Run) -> Result<Run, RunError> {
     })
 }
 
+/// A flow as stored: the working definition and, once published, the frozen version that
+/// new runs use. Runs keep the version they started on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Flow {
+    /// Id.
+    pub id: uuid::Uuid,
+    /// The working definition (what editors change).
+    pub def: FlowDef,
+    /// Who may run it: staff only, or customers in the portal too.
+    pub audience: crate::kb::Audience,
+    /// Category path, like articles.
+    pub category: String,
+    /// Phrases customers and agents use for the problem it solves (search).
+    pub keywords: Vec<String>,
+    /// The published version new runs use.
+    pub live: Option<u32>,
+    /// Row version for optimistic updates.
+    pub rev: u32,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl FlowDef {
+    /// The searchable form of a published version.
+    pub fn search_doc(&self, flow: &Flow) -> crate::kb::search::SearchDoc {
+        let mut body = Vec::new();
+        for n in &self.nodes {
+            if let NodeKind::Task {
+                instructions_zh,
+                instructions_en,
+                ..
+            } = &n.kind
+            {
+                body.push(instructions_zh.as_str());
+                body.push(instructions_en.as_str());
+            }
+        }
+        crate::kb::search::SearchDoc {
+            id: flow.id,
+            kind: crate::kb::search::DocKind::Flow,
+            title: self.title_zh.clone(),
+            title_en: self.title_en.clone(),
+            body: body.join("\n"),
+            questions: flow.keywords.clone(),
+            tags: Vec::new(),
+            category: flow.category.clone(),
+            audience: flow.audience,
+        }
+    }
+
+    /// The task and end nodes in the order a run meets them first (breadth-first from the
+    /// start), for listing and drawing.
+    pub fn ordered(&self) -> Vec<&Node> {
+        let mut seen = HashSet::new();
+        let mut queue: VecDeque<&str> = self
+            .nodes
+            .iter()
+            .filter(|n| n.kind == NodeKind::Start)
+            .map(|n| n.id.as_str())
+            .collect();
+        let mut out = Vec::new();
+        while let Some(id) = queue.pop_front() {
+            if !seen.insert(id) {
+                continue;
+            }
+            if let Some(n) = self.node(id) {
+                out.push(n);
+            }
+            queue.extend(outgoing(self, id).map(|e| e.to.as_str()));
+        }
+        out.extend(self.nodes.iter().filter(|n| !seen.contains(n.id.as_str())));
+        out
+    }
+
+    /// A node by id.
+    pub fn node_by_id(&self, id: &str) -> Option<&Node> {
+        self.node(id)
+    }
+}
+
 /// Fills `{field}` placeholders of a ticket subject from the answers.
 pub fn fill_subject(template: &str, values: &BTreeMap<String, String>) -> String {
     values.iter().fold(template.to_owned(), |s, (k, v)| {

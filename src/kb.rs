@@ -55,6 +55,52 @@ pub struct ArticleContent {
     pub similar_questions: Vec<String>,
     /// Audience.
     pub audience: Audience,
+    /// The English version of title and body, when there is one.
+    #[serde(default)]
+    pub en: Option<Translation>,
+}
+
+/// An article's title and body in another language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Translation {
+    /// Title.
+    pub title: String,
+    /// Body, Markdown.
+    pub body: String,
+}
+
+impl ArticleContent {
+    /// Title and body for a UI language (English falls back to Chinese).
+    pub fn localized(&self, english: bool) -> (&str, &str) {
+        match (&self.en, english) {
+            (Some(t), true) => (&t.title, &t.body),
+            _ => (&self.title, &self.body),
+        }
+    }
+
+    /// The searchable form of this content (Markdown stripped, both languages).
+    pub fn search_doc(&self, id: Uuid) -> search::SearchDoc {
+        let mut body = markdown::to_plain(&self.body);
+        if let Some(en) = &self.en {
+            body.push('\n');
+            body.push_str(&markdown::to_plain(&en.body));
+        }
+        search::SearchDoc {
+            id,
+            kind: search::DocKind::Article,
+            title: self.title.clone(),
+            title_en: self
+                .en
+                .as_ref()
+                .map(|t| t.title.clone())
+                .unwrap_or_default(),
+            body,
+            questions: self.similar_questions.clone(),
+            tags: self.tags.clone(),
+            category: self.category.clone(),
+            audience: self.audience,
+        }
+    }
 }
 
 /// An article.
@@ -154,6 +200,16 @@ impl ArticleContent {
             || self.similar_questions.iter().any(|q| count(q) > 120)
         {
             return bad("similar_questions");
+        }
+        if let Some(en) = self.en.take() {
+            let (title, body) = (en.title.trim().to_owned(), en.body.trim().to_owned());
+            match (title.is_empty(), body.is_empty()) {
+                (true, true) => {}
+                (false, false) if count(&title) <= 120 && count(&body) <= 50_000 => {
+                    self.en = Some(Translation { title, body })
+                }
+                _ => return bad("en"),
+            }
         }
         Ok(self)
     }
@@ -306,6 +362,7 @@ mod tests {
             tags: vec!["话费".into(), " ".into(), "话费".into()],
             similar_questions: vec!["话费怎么这么多".into()],
             audience: Audience::Public,
+            en: None,
         }
     }
 
@@ -428,6 +485,21 @@ mod tests {
             bad(|c| c.category = "/".into()),
             ArticleError::Invalid { field: "category" }
         );
+        assert_eq!(
+            bad(|c| {
+                c.en = Some(Translation {
+                    title: "Title".into(),
+                    body: " ".into(),
+                })
+            }),
+            ArticleError::Invalid { field: "en" }
+        );
+        let mut blank = content("t");
+        blank.en = Some(Translation {
+            title: " ".into(),
+            body: "".into(),
+        });
+        assert_eq!(blank.validated().unwrap().en, None);
         assert_eq!(
             bad(|c| c.similar_questions = vec!["问".repeat(121)]),
             ArticleError::Invalid {

@@ -4,6 +4,7 @@
 
 pub mod console;
 pub mod desk;
+pub mod knowledge;
 
 use crate::login::LoginThrottle;
 use crate::user::{Department, DepartmentId, LoginName, User, UserId};

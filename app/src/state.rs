@@ -11,6 +11,7 @@ use loopdesk::clock::Clock;
 use loopdesk::login::LoginThrottle;
 use loopdesk::store::console::{AgentStore, BillingStore, PhraseStore, TokenStore};
 use loopdesk::store::desk::{CallStore, CustomerStore, SlaConfigStore, TicketStore, WorkStore};
+use loopdesk::store::knowledge::{FlowStore, KnowledgeStore};
 use loopdesk::store::{
     AuditStore, DepartmentStore, HealthStore, LoginAttemptStore, PasswordHash, UserStore,
 };
@@ -49,6 +50,10 @@ pub struct Stores {
     pub phrases: Arc<dyn PhraseStore>,
     /// API tokens.
     pub tokens: Arc<dyn TokenStore>,
+    /// Knowledge-base articles, categories, synonyms.
+    pub knowledge: Arc<dyn KnowledgeStore>,
+    /// SOP flows, runs and bot conversations.
+    pub flows: Arc<dyn FlowStore>,
 }
 
 /// Everything a request handler needs.

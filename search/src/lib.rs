@@ -54,6 +54,7 @@ struct Fields {
     audience: Field,
     category: Field,
     title: Field,
+    title_en: Field,
     title_c: Field,
     questions: Field,
     questions_c: Field,
@@ -96,6 +97,7 @@ impl TantivyIndex {
             audience: b.add_text_field("audience", STRING),
             category: b.add_text_field("category", STRING),
             title: b.add_text_field("title", text(WORDS, true)),
+            title_en: b.add_text_field("title_en", text(WORDS, true)),
             title_c: b.add_text_field("title_c", text(CHARS, false)),
             questions: b.add_text_field("questions", text(WORDS, false)),
             questions_c: b.add_text_field("questions_c", text(CHARS, false)),
@@ -140,6 +142,7 @@ impl TantivyIndex {
         }
         doc.add_text(f.title, &d.title);
         doc.add_text(f.title_c, &d.title);
+        doc.add_text(f.title_en, &d.title_en);
         for q in &d.questions {
             doc.add_text(f.questions, q);
             doc.add_text(f.questions_c, q);
@@ -191,6 +194,7 @@ impl TantivyIndex {
         for alts in self.expand(&typed) {
             for (t, weight) in alts {
                 should.push(term(f.title, &t, TITLE.0 * weight));
+                should.push(term(f.title_en, &t, TITLE.0 * weight));
                 should.push(term(f.questions, &t, QUESTIONS.0 * weight));
                 should.push(term(f.tags, &t, TAGS * weight));
                 should.push(term(f.body, &t, BODY.0 * weight));
@@ -305,6 +309,7 @@ impl SearchIndex for TantivyIndex {
                 })
         };
         let (title_w, title_c) = (generator(f.title), generator(f.title_c));
+        let title_e = generator(f.title_en);
         let (body_w, body_c) = (generator(f.body), generator(f.body_c));
         let mut hits = Vec::with_capacity(top.len());
         for (score, address) in top {
@@ -327,13 +332,18 @@ impl SearchIndex for TantivyIndex {
                     false => m,
                 }
             };
-            let mut title_m = best(title_w.as_ref(), title_c.as_ref(), &title);
-            if title_m.marks.is_empty() {
-                title_m = Marked {
-                    text: title,
-                    marks: Vec::new(),
-                };
-            }
+            let whole = |g: Option<&SnippetGenerator>, c: Option<&SnippetGenerator>, t: String| {
+                let m = best(g, c, &t);
+                match m.marks.is_empty() || m.text != t {
+                    true => Marked {
+                        text: t,
+                        marks: Vec::new(),
+                    },
+                    false => m,
+                }
+            };
+            let title_m = whole(title_w.as_ref(), title_c.as_ref(), title);
+            let title_en = whole(title_e.as_ref(), None, get(f.title_en));
             let mut snippet = best(body_w.as_ref(), body_c.as_ref(), &body);
             if snippet.text.is_empty() {
                 snippet.text = head(&body, SNIPPET_CHARS);
@@ -343,6 +353,7 @@ impl SearchIndex for TantivyIndex {
                 kind,
                 score,
                 title: title_m,
+                title_en,
                 snippet,
             });
         }

@@ -11,6 +11,7 @@ fn doc(n: u128, title: &str, body: &str, questions: &[&str], category: &str) -> 
         id: Uuid::from_u128(n),
         kind: DocKind::Article,
         title: title.into(),
+        title_en: String::new(),
         body: body.into(),
         questions: questions.iter().map(|q| (*q).into()).collect(),
         tags: Vec::new(),

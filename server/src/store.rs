@@ -39,7 +39,9 @@ impl Backend {
                 billing: db.clone(),
                 agents: db.clone(),
                 phrases: db.clone(),
-                tokens: db,
+                tokens: db.clone(),
+                knowledge: db.clone(),
+                flows: db,
             },
             sessions,
         }

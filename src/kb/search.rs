@@ -28,6 +28,8 @@ pub struct SearchDoc {
     pub kind: DocKind,
     /// Title.
     pub title: String,
+    /// English title (empty when there is none).
+    pub title_en: String,
     /// Body as plain text (Markdown stripped).
     pub body: String,
     /// Alternative phrasings of the question.
@@ -112,6 +114,8 @@ pub struct SearchHit {
     pub score: f32,
     /// Title with matches highlighted.
     pub title: Marked,
+    /// English title (empty when there is none), highlighted.
+    pub title_en: Marked,
     /// A passage of the body with matches highlighted.
     pub snippet: Marked,
 }

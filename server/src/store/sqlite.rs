@@ -23,6 +23,7 @@ use uuid::Uuid;
 
 mod console;
 mod desk;
+mod knowledge;
 mod rows;
 mod work;
 

@@ -735,6 +735,320 @@ pub async fn phrases_round_trip(stores: &Stores) {
     assert_eq!(stores.phrases.phrases().await.unwrap().len(), all.len() - 1);
 }
 
+async fn stored_staff(stores: &Stores, name: &str) -> UserId {
+    let d = dept(stores, &format!("kb-{name}")).await;
+    let new = staff(name, d);
+    let id = new.user.id;
+    stores.users.create_user(new, t0()).await.unwrap();
+    id
+}
+
+fn article_content(title: &str, audience: loopdesk::kb::Audience) -> loopdesk::kb::ArticleContent {
+    loopdesk::kb::ArticleContent {
+        title: title.into(),
+        body: "重启光猫".into(),
+        category: "broadband/fault".into(),
+        tags: vec!["宽带".into()],
+        similar_questions: vec!["宽带上不了网".into()],
+        audience,
+        en: None,
+    }
+}
+
+pub async fn articles_keep_versions_and_a_live_version(stores: &Stores) {
+    use loopdesk::kb::{Article, ArticleAction, ArticleStatus, Audience};
+    use loopdesk::store::knowledge::ArticleFilter;
+    let (author, reviewer) = (
+        stored_staff(stores, "author").await,
+        stored_staff(stores, "reviewer").await,
+    );
+    let kb = &stores.knowledge;
+    let a = Article::draft(
+        Uuid::new_v4(),
+        article_content("宽带断网", Audience::Public),
+        author,
+        t0(),
+    )
+    .unwrap();
+    kb.create_article(&a, t0()).await.unwrap();
+    let rec = kb.article(a.id).await.unwrap();
+    assert_eq!((rec.article.clone(), rec.rev, rec.views), (a.clone(), 1, 0));
+    let edited = a
+        .apply(
+            ArticleAction::Edit {
+                content: article_content("宽带断网怎么办", Audience::Public),
+            },
+            author,
+            Role::Agent,
+            t0(),
+        )
+        .unwrap();
+    kb.save_article(&edited, 1, true).await.unwrap();
+    assert!(matches!(
+        kb.save_article(&edited, 1, true).await,
+        Err(StoreError::Conflict { .. })
+    ));
+    let submitted = edited
+        .apply(ArticleAction::Submit, author, Role::Agent, t0())
+        .unwrap();
+    kb.save_article(&submitted, 2, false).await.unwrap();
+    let published = submitted
+        .apply(ArticleAction::Publish, reviewer, Role::Supervisor, t0())
+        .unwrap();
+    kb.save_article(&published, 3, false).await.unwrap();
+    let versions = kb.article_versions(a.id).await.unwrap();
+    assert_eq!(
+        versions.iter().map(|v| v.version).collect::<Vec<_>>(),
+        vec![2, 1]
+    );
+    assert_eq!(versions[0].content.title, "宽带断网怎么办");
+    assert_eq!(
+        kb.article_version(a.id, 1).await.unwrap().content.title,
+        "宽带断网"
+    );
+    let live = kb.live_articles().await.unwrap();
+    assert_eq!(live, vec![(a.id, versions[0].content.clone())]);
+    // A revision leaves the published version live and visible in readers' lists.
+    let revised = published
+        .apply(ArticleAction::Revise, author, Role::Agent, t0())
+        .unwrap();
+    kb.save_article(&revised, 4, false).await.unwrap();
+    let mut changed = article_content("宽带断网（草稿）", Audience::Internal);
+    changed.body = "新的步骤".into();
+    let redrafted = revised
+        .apply(
+            ArticleAction::Edit { content: changed },
+            author,
+            Role::Agent,
+            t0(),
+        )
+        .unwrap();
+    kb.save_article(&redrafted, 5, true).await.unwrap();
+    assert_eq!(
+        kb.live_articles().await.unwrap()[0].1.title,
+        "宽带断网怎么办",
+        "readers keep the published version"
+    );
+    let public = ArticleFilter {
+        live_audience: Some(Audience::Public),
+        limit: 10,
+        ..Default::default()
+    };
+    assert_eq!(kb.articles(&public).await.unwrap().len(), 1);
+    let drafts = ArticleFilter {
+        status: Some(ArticleStatus::Draft),
+        category: Some("broadband".into()),
+        limit: 10,
+        ..Default::default()
+    };
+    assert_eq!(kb.articles(&drafts).await.unwrap()[0].article.id, a.id);
+    let other_category = ArticleFilter {
+        category: Some("broad".into()),
+        limit: 10,
+        ..Default::default()
+    };
+    assert!(kb.articles(&other_category).await.unwrap().is_empty());
+    // Counters.
+    kb.count_view(a.id).await.unwrap();
+    assert_eq!(kb.vote(a.id, "u1", true, t0()).await.unwrap(), (1, 0));
+    assert_eq!(kb.vote(a.id, "u2", false, t0()).await.unwrap(), (1, 1));
+    assert_eq!(
+        kb.vote(a.id, "u1", false, t0()).await.unwrap(),
+        (0, 2),
+        "last vote counts"
+    );
+    kb.record_use(&loopdesk::store::knowledge::SuggestionUse {
+        kind: loopdesk::kb::search::DocKind::Article,
+        target: a.id,
+        ticket: None,
+        user: author,
+        at: t0(),
+    })
+    .await
+    .unwrap();
+    let rec = kb.article(a.id).await.unwrap();
+    assert_eq!(
+        (rec.views, rec.helpful, rec.not_helpful, rec.used),
+        (1, 0, 2, 1)
+    );
+    assert!(matches!(
+        kb.article(Uuid::new_v4()).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        kb.count_view(Uuid::new_v4()).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+pub async fn categories_synonyms_and_zero_results_round_trip(stores: &Stores) {
+    use loopdesk::kb::search::SynonymGroup;
+    use loopdesk::kb::Audience;
+    use loopdesk::store::knowledge::Category;
+    let kb = &stores.knowledge;
+    let c = Category {
+        path: "billing".into(),
+        name_zh: "话费".into(),
+        name_en: "Billing".into(),
+    };
+    kb.put_category(&c).await.unwrap();
+    kb.put_category(&Category {
+        name_en: "Bills".into(),
+        ..c.clone()
+    })
+    .await
+    .unwrap();
+    assert_eq!(kb.categories().await.unwrap()[0].name_en, "Bills");
+    let g = SynonymGroup::parse(Uuid::new_v4(), "流量/数据").unwrap();
+    kb.put_synonym(&g).await.unwrap();
+    let g2 = SynonymGroup::parse(g.id, "流量/数据/上网").unwrap();
+    kb.put_synonym(&g2).await.unwrap();
+    assert_eq!(kb.synonyms().await.unwrap(), vec![g2.clone()]);
+    kb.delete_synonym(g2.id).await.unwrap();
+    assert!(matches!(
+        kb.delete_synonym(g2.id).await,
+        Err(StoreError::NotFound)
+    ));
+    for _ in 0..3 {
+        kb.record_zero_result("宽带报装", Audience::Public, t0())
+            .await
+            .unwrap();
+    }
+    kb.record_zero_result("携转", Audience::Internal, t0() + Duration::hours(1))
+        .await
+        .unwrap();
+    let z = kb.zero_results(10).await.unwrap();
+    assert_eq!(
+        z.iter()
+            .map(|z| (z.query.as_str(), z.count))
+            .collect::<Vec<_>>(),
+        vec![("宽带报装", 3), ("携转", 1)]
+    );
+}
+
+fn tiny_flow() -> loopdesk::flow::FlowDef {
+    serde_json::from_value(serde_json::json!({
+        "title_zh": "宽带故障自助排查", "title_en": "Broadband self-check",
+        "nodes": [
+            {"id": "s", "type": "start"},
+            {"id": "t", "type": "task", "instructions_zh": "看灯", "instructions_en": "Check the light",
+             "fields": [{"name": "light", "label_zh": "灯", "label_en": "Light",
+                         "kind": {"type": "choice", "options": ["red", "green"]}, "required": true}]},
+            {"id": "e", "type": "end", "outcome": {"type": "resolved", "note_zh": "好", "note_en": "ok"}}
+        ],
+        "edges": [{"from": "s", "to": "t"}, {"from": "t", "to": "e"}]
+    }))
+    .unwrap()
+}
+
+pub async fn flows_freeze_versions_and_runs_are_version_checked(stores: &Stores) {
+    use loopdesk::flow::{self, Flow};
+    use loopdesk::kb::bot::Conversation;
+    use loopdesk::kb::Audience;
+    use loopdesk::store::knowledge::{BotSession, FlowRun};
+    let by = stored_staff(stores, "flows").await;
+    let fs = &stores.flows;
+    let f = Flow {
+        id: Uuid::new_v4(),
+        def: tiny_flow(),
+        audience: Audience::Public,
+        category: "broadband/fault".into(),
+        keywords: vec!["上不了网".into()],
+        live: None,
+        rev: 1,
+        updated_at: t0(),
+    };
+    fs.create_flow(&f, by).await.unwrap();
+    assert_eq!(fs.flow(f.id).await.unwrap(), f);
+    assert_eq!(fs.publish_flow(f.id, &f.def, by, t0()).await.unwrap(), 1);
+    let mut changed = fs.flow(f.id).await.unwrap();
+    assert_eq!((changed.live, changed.rev), (Some(1), 2));
+    changed.def.title_zh = "宽带自查".into();
+    fs.save_flow(&changed, 2, by).await.unwrap();
+    assert!(matches!(
+        fs.save_flow(&changed, 2, by).await,
+        Err(StoreError::Conflict { .. })
+    ));
+    assert_eq!(
+        fs.publish_flow(f.id, &changed.def, by, t0()).await.unwrap(),
+        2
+    );
+    assert_eq!(
+        fs.flow_version(f.id, 1).await.unwrap().title_zh,
+        "宽带故障自助排查"
+    );
+    assert_eq!(fs.flows().await.unwrap().len(), 1);
+    assert!(matches!(
+        fs.flow_version(f.id, 9).await,
+        Err(StoreError::NotFound)
+    ));
+    let def1 = fs.flow_version(f.id, 1).await.unwrap();
+    let run = FlowRun {
+        id: Uuid::new_v4(),
+        flow: f.id,
+        version: 1,
+        run: flow::start(&def1).unwrap(),
+        user: by,
+        customer: None,
+        ticket: None,
+        rev: 1,
+        started_at: t0(),
+        updated_at: t0(),
+    };
+    fs.create_run(&run).await.unwrap();
+    assert_eq!(fs.open_runs(by, 10).await.unwrap(), vec![run.clone()]);
+    let answers = [("light".to_owned(), "red".to_owned())]
+        .into_iter()
+        .collect();
+    let done = FlowRun {
+        run: flow::submit(&def1, &run.run, &answers, t0()).unwrap(),
+        ..run.clone()
+    };
+    fs.save_run(&done, 1).await.unwrap();
+    assert!(matches!(
+        fs.save_run(&done, 1).await,
+        Err(StoreError::Conflict { .. })
+    ));
+    assert_eq!(fs.run(run.id).await.unwrap().run, done.run);
+    assert!(
+        fs.open_runs(by, 10).await.unwrap().is_empty(),
+        "finished runs are not open"
+    );
+    let bad = FlowRun {
+        id: Uuid::new_v4(),
+        version: 7,
+        ..run.clone()
+    };
+    assert!(
+        fs.create_run(&bad).await.is_err(),
+        "a run needs a published version"
+    );
+    let s = BotSession {
+        id: Uuid::new_v4(),
+        user: by,
+        conversation: Conversation::new(),
+        rev: 1,
+        started_at: t0(),
+        updated_at: t0(),
+    };
+    fs.create_conversation(&s).await.unwrap();
+    let mut next = s.clone();
+    next.conversation.ask("宽带", &[], t0()).unwrap();
+    fs.save_conversation(&next, 1).await.unwrap();
+    assert!(matches!(
+        fs.save_conversation(&next, 1).await,
+        Err(StoreError::Conflict { .. })
+    ));
+    assert_eq!(
+        fs.conversation(s.id).await.unwrap().conversation,
+        next.conversation
+    );
+    assert!(matches!(
+        fs.conversation(Uuid::new_v4()).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
 async fn sqlite() -> (tempfile::TempDir, Stores) {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/conformance.db?mode=rwc", dir.path().display());
@@ -773,4 +1087,7 @@ on_sqlite!(
     agent_states_are_version_checked_and_logged,
     tasks_are_added_once_and_updated_by_version,
     phrases_round_trip,
+    articles_keep_versions_and_a_live_version,
+    categories_synonyms_and_zero_results_round_trip,
+    flows_freeze_versions_and_runs_are_version_checked,
 );
