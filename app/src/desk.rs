@@ -69,6 +69,10 @@ pub enum Invalid {
     BadDate,
     /// An API token definition.
     Token(loopdesk::token::TokenDefinitionError),
+    /// A synonym group.
+    Synonym(loopdesk::kb::search::SynonymError),
+    /// A category path (lower-case letters, digits, `_`, `-`, segments joined by `/`).
+    Category,
 }
 
 /// The one error type of the desk use cases.
@@ -102,11 +106,32 @@ pub enum DeskError {
     Upstream,
     /// An API token was refused.
     Token(loopdesk::token::TokenRefusal),
+    /// A knowledge-base article refused the action.
+    Article(loopdesk::kb::ArticleError),
+    /// A flow definition cannot be published: every problem.
+    Flow(Vec<loopdesk::flow::FlowError>),
+    /// A flow run refused the step.
+    Run(loopdesk::flow::RunError),
+    /// The answer bot refused the turn.
+    Bot(loopdesk::kb::bot::BotError),
     /// A failure logged on the server.
     Internal,
 }
 
 impl DeskError {
+    /// Refusals because of where something stands (HTTP 409), not because of the input.
+    pub fn is_state_conflict(&self) -> bool {
+        use loopdesk::flow::RunError;
+        use loopdesk::kb::bot::BotError;
+        use loopdesk::kb::ArticleError;
+        matches!(
+            self,
+            DeskError::Article(ArticleError::NotInStatus(_) | ArticleError::OwnReview)
+                | DeskError::Run(RunError::Finished | RunError::AtFirstStep)
+                | DeskError::Bot(BotError::Closed | BotError::NotOffered | BotError::NothingToRate)
+        )
+    }
+
     /// An invalid field.
     pub fn invalid(field: impl Into<String>, problem: Invalid) -> DeskError {
         DeskError::Invalid {
@@ -298,6 +323,57 @@ pub async fn register(
 ) -> Result<TicketId, DeskError> {
     let actor = staff_actor(user)?;
     let department = actor.department.ok_or(DeskError::Forbidden)?;
+    register_as(stores, now, user, Some(&actor), department, input).await
+}
+
+/// The customer record of a signed-in customer (matched by their mobile number).
+pub async fn own_customer(stores: &Stores, user: &User) -> Result<Customer, DeskError> {
+    if user.role != Role::Customer {
+        return Err(DeskError::Forbidden);
+    }
+    let phone = user.phone.as_deref().ok_or(DeskError::NotFound)?;
+    let found = stores.customers.customers_by_phone(phone).await?;
+    found.into_iter().next().ok_or(DeskError::NotFound)
+}
+
+/// A customer's own request (portal, answer-bot hand-over, self-service flow): registered
+/// for their customer record, owned by the intake department (客服中心), to be acknowledged
+/// by staff within the acknowledge target.
+pub async fn register_for_customer(
+    stores: &Stores,
+    now: DateTime<Utc>,
+    user: &User,
+    input: RegisterInput,
+) -> Result<TicketId, DeskError> {
+    let customer = own_customer(stores, user).await?;
+    let departments = stores.departments.list_departments().await?;
+    let intake = departments
+        .iter()
+        .find(|d| d.code == INTAKE_DEPARTMENT)
+        .or(departments.first())
+        .ok_or(DeskError::Internal)?;
+    let input = RegisterInput {
+        customer: customer.id.0,
+        priority: Priority::Normal,
+        on_call: false,
+        first_contact: None,
+        call_id: None,
+        ..input
+    };
+    register_as(stores, now, user, None, intake.id, input).await
+}
+
+/// The department that owns customers' own requests until dispatched.
+pub const INTAKE_DEPARTMENT: &str = "service_center";
+
+async fn register_as(
+    stores: &Stores,
+    now: DateTime<Utc>,
+    user: &User,
+    actor: Option<&Actor>,
+    department: loopdesk::user::DepartmentId,
+    input: RegisterInput,
+) -> Result<TicketId, DeskError> {
     check_details(&input.subject, &input.description, &input.category)?;
     let customer = customer_of(stores, input.customer).await?;
     if let Some(call_id) = &input.call_id {
@@ -329,10 +405,11 @@ pub async fn register(
     }];
     let mut ticket = ticket;
     if let Some(fc) = input.first_contact {
+        let actor = actor.ok_or(DeskError::Forbidden)?;
         text("resolution", &fc.resolution, MAX_TEXT, true)?;
         text("cause_category", &fc.cause_category, MAX_CATEGORY, true)?;
         let steps =
-            action::resolve_on_first_contact(&ticket, &actor, fc.resolution, fc.cause_category)
+            action::resolve_on_first_contact(&ticket, actor, fc.resolution, fc.cause_category)
                 .map_err(DeskError::Refused)?;
         for step in steps {
             events.push(NewEvent {
@@ -1157,6 +1234,10 @@ impl DeskError {
             DeskError::Task(e) => crate::i18n::names::task_error(e, locale),
             DeskError::Agent(e) => crate::i18n::names::agent_state_error(e, locale),
             DeskError::Token(r) => crate::i18n::names::token_refusal(*r, locale),
+            DeskError::Article(e) => crate::i18n::knowledge::article_error(e, locale),
+            DeskError::Flow(problems) => crate::i18n::knowledge::flow_errors(problems, locale),
+            DeskError::Run(e) => crate::i18n::knowledge::run_error(e, locale),
+            DeskError::Bot(e) => crate::i18n::knowledge::bot_error(*e, locale),
             DeskError::Upstream => match zh {
                 true => "计费系统暂时无法访问，请稍后再试".to_owned(),
                 false => {
@@ -1211,6 +1292,14 @@ impl DeskError {
                     (Invalid::Percent, false) => "must be between 1 and 100".to_owned(),
                     (Invalid::Phrase(e), _) => crate::i18n::names::phrase_error(e, locale),
                     (Invalid::Token(e), _) => crate::i18n::names::token_definition_error(e, locale),
+                    (Invalid::Synonym(e), _) => crate::i18n::knowledge::synonym_error(*e, locale),
+                    (Invalid::Category, true) => {
+                        "只能包含小写字母、数字、下划线和连字符，层级用 / 分隔".to_owned()
+                    }
+                    (Invalid::Category, false) => {
+                        "may contain lower-case letters, digits, _ and -, with / between levels"
+                            .to_owned()
+                    }
                     (Invalid::BadDate, true) => {
                         "不是有效的日期范围（YYYY-MM-DD，最长一年）".to_owned()
                     }

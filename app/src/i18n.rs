@@ -8,6 +8,7 @@
 
 pub mod console;
 pub mod desk;
+pub mod knowledge;
 pub mod names;
 
 use loopdesk::access::Area;

@@ -24,6 +24,8 @@ pub mod console;
 #[cfg(feature = "ssr")]
 pub mod desk;
 #[cfg(feature = "ssr")]
+pub mod knowledge;
+#[cfg(feature = "ssr")]
 pub mod live;
 #[cfg(feature = "ssr")]
 pub mod state;

@@ -71,6 +71,8 @@ pub struct AppState {
     pub live: crate::live::LiveHub,
     /// Where billing lookups go (the local store, or an external billing system).
     pub billing: crate::console::Provider,
+    /// The knowledge search index (articles and flows).
+    pub search: crate::knowledge::Index,
     /// A hash to verify against when the login name is unknown, so that unknown and known
     /// users cost the same time.
     pub dummy_hash: PasswordHash,

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 pub mod console;
+pub mod knowledge;
 
 /// Resolved on the first contact (inquiries and queries on the call).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -53,6 +53,7 @@ struct Fields {
     kind: Field,
     audience: Field,
     category: Field,
+    path: Field,
     title: Field,
     title_en: Field,
     title_c: Field,
@@ -96,6 +97,7 @@ impl TantivyIndex {
             kind: b.add_text_field("kind", STRING | STORED),
             audience: b.add_text_field("audience", STRING),
             category: b.add_text_field("category", STRING),
+            path: b.add_text_field("path", STORED),
             title: b.add_text_field("title", text(WORDS, true)),
             title_en: b.add_text_field("title_en", text(WORDS, true)),
             title_c: b.add_text_field("title_c", text(CHARS, false)),
@@ -132,6 +134,7 @@ impl TantivyIndex {
         doc.add_text(f.id, d.id.to_string());
         doc.add_text(f.kind, d.kind.code());
         doc.add_text(f.audience, d.audience.code());
+        doc.add_text(f.path, &d.category);
         let mut prefix = String::new();
         for part in d.category.split('/').filter(|p| !p.is_empty()) {
             if !prefix.is_empty() {
@@ -355,6 +358,7 @@ impl SearchIndex for TantivyIndex {
                 title: title_m,
                 title_en,
                 snippet,
+                category: get(f.path),
             });
         }
         Ok(hits)

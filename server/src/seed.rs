@@ -122,7 +122,89 @@ pub async fn seed_demo(stores: &Stores, now: DateTime<Utc>) -> Result<SeedOutcom
     seed_billing(stores, now, &users[0])
         .await
         .map_err(|e| StoreError::Other(format!("seeding billing: {e:?}").into()))?;
+    seed_knowledge(stores, now, &users[4], &users[0]).await?;
     Ok(SeedOutcome::Seeded)
+}
+
+/// The knowledge seed: categories, telecom articles (Chinese, many with English) and three
+/// SOP flows, in `server/seed/knowledge.json`.
+#[derive(serde::Deserialize)]
+struct KnowledgeSeed {
+    categories: Vec<loopdesk::store::knowledge::Category>,
+    articles: Vec<loopdesk::kb::ArticleContent>,
+    flows: Vec<FlowSeed>,
+}
+
+#[derive(serde::Deserialize)]
+struct FlowSeed {
+    audience: loopdesk::kb::Audience,
+    category: String,
+    keywords: Vec<String>,
+    def: loopdesk::flow::FlowDef,
+}
+
+fn knowledge_seed() -> Result<KnowledgeSeed, StoreError> {
+    serde_json::from_str(include_str!("../seed/knowledge.json"))
+        .map_err(|e| StoreError::Other(format!("the knowledge seed is invalid: {e}").into()))
+}
+
+/// Categories and synonym groups every installation starts with (only into empty tables).
+pub async fn seed_knowledge_defaults(stores: &Stores) -> Result<(), StoreError> {
+    if stores.knowledge.categories().await?.is_empty() {
+        for c in knowledge_seed()?.categories {
+            stores.knowledge.put_category(&c).await?;
+        }
+    }
+    if stores.knowledge.synonyms().await?.is_empty() {
+        for words in loopdesk::kb::search::SynonymGroup::defaults() {
+            let g = loopdesk::kb::search::SynonymGroup::parse(Uuid::new_v4(), &words.join("/"))
+                .map_err(|e| StoreError::Other(format!("default synonyms: {e}").into()))?;
+            stores.knowledge.put_synonym(&g).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Demo articles, written by the supervisor and published by the administrator (someone
+/// other than the author), and the three demo flows, published.
+async fn seed_knowledge(
+    stores: &Stores,
+    now: DateTime<Utc>,
+    author: &User,
+    reviewer: &User,
+) -> Result<(), StoreError> {
+    use loopdesk::kb::{Article, ArticleAction};
+    let bad = |what: String| StoreError::Other(what.into());
+    let seed = knowledge_seed()?;
+    for content in seed.articles {
+        let title = content.title.clone();
+        let published = Article::draft(Uuid::new_v4(), content, author.id, now)
+            .and_then(|a| a.apply(ArticleAction::Submit, author.id, author.role, now))
+            .and_then(|a| a.apply(ArticleAction::Publish, reviewer.id, reviewer.role, now))
+            .map_err(|e| bad(format!("seed article {title:?}: {e}")))?;
+        stores.knowledge.create_article(&published, now).await?;
+    }
+    for f in seed.flows {
+        if let Err(problems) = f.def.validate() {
+            return Err(bad(format!("seed flow {:?}: {problems:?}", f.def.title_en)));
+        }
+        let flow = loopdesk::flow::Flow {
+            id: Uuid::new_v4(),
+            def: f.def,
+            audience: f.audience,
+            category: f.category,
+            keywords: f.keywords,
+            live: None,
+            rev: 1,
+            updated_at: now,
+        };
+        stores.flows.create_flow(&flow, author.id).await?;
+        stores
+            .flows
+            .publish_flow(flow.id, &flow.def, author.id, now)
+            .await?;
+    }
+    Ok(())
 }
 
 /// Demo billing through the importer: 张明 with a paid-up plan, 刘洋 in arrears for two

@@ -123,8 +123,23 @@ impl Application {
         if let Err(e) = app::console::seed_phrases(&backend.stores, clock.now()).await {
             anyhow::bail!("cannot seed the standard phrases: {e:?}");
         }
+        crate::seed::seed_knowledge_defaults(&backend.stores)
+            .await
+            .context("cannot seed the knowledge categories and synonyms")?;
+        let search: app::knowledge::Index =
+            Arc::new(search::TantivyIndex::new().context("cannot create the search index")?);
+        let started = std::time::Instant::now();
+        match app::knowledge::rebuild_index(&backend.stores, search.as_ref()).await {
+            Ok(docs) => tracing::info!(
+                docs,
+                ms = started.elapsed().as_millis() as u64,
+                "knowledge index built"
+            ),
+            Err(e) => anyhow::bail!("cannot build the knowledge index: {e:?}"),
+        }
         let state = AppState {
             billing,
+            search,
             leptos_options,
             stores: backend.stores,
             clock,

@@ -118,6 +118,8 @@ pub struct SearchHit {
     pub title_en: Marked,
     /// A passage of the body with matches highlighted.
     pub snippet: Marked,
+    /// Category path.
+    pub category: String,
 }
 
 /// Why the index failed (never the user's fault: queries are free text).

@@ -137,6 +137,12 @@ pub(crate) mod support {
             | DeskError::Task(loopdesk::task::TaskError::TakenByOther)) => {
                 (AppError::Conflict(e.message(locale)), StatusCode::CONFLICT)
             }
+            DeskError::Article(loopdesk::kb::ArticleError::NotEditor) => {
+                (AppError::Forbidden, StatusCode::FORBIDDEN)
+            }
+            e if e.is_state_conflict() => {
+                (AppError::Conflict(e.message(locale)), StatusCode::CONFLICT)
+            }
             e => (
                 AppError::Refused(e.message(locale)),
                 StatusCode::UNPROCESSABLE_ENTITY,

@@ -19,6 +19,7 @@ macro_rules! names {
         }
     };
 }
+pub(crate) use names;
 
 names!(
     /// Ticket state.

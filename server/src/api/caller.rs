@@ -183,6 +183,25 @@ impl Caller {
             ),
             DeskError::Agent(_) => (StatusCode::CONFLICT, ErrorCode::Refused, None),
             DeskError::Upstream => (StatusCode::BAD_GATEWAY, ErrorCode::Unavailable, None),
+            DeskError::Article(loopdesk::kb::ArticleError::NotEditor) => {
+                (StatusCode::FORBIDDEN, ErrorCode::Forbidden, None)
+            }
+            e if e.is_state_conflict() => (StatusCode::CONFLICT, ErrorCode::Refused, None),
+            DeskError::Article(loopdesk::kb::ArticleError::Invalid { field }) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::Validation,
+                Some((*field).to_owned()),
+            ),
+            DeskError::Run(r) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::Validation,
+                crate::api::caller::run_field(r),
+            ),
+            DeskError::Article(_) | DeskError::Flow(_) | DeskError::Bot(_) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::Validation,
+                None,
+            ),
             DeskError::Token(
                 loopdesk::token::TokenRefusal::AddressNotAllowed
                 | loopdesk::token::TokenRefusal::ScopeMissing,
@@ -217,5 +236,17 @@ impl Caller {
             &self.ctx,
         )
         .field(field.to_owned())
+    }
+}
+
+/// The answer field a refused flow step names.
+pub(crate) fn run_field(e: &loopdesk::flow::RunError) -> Option<String> {
+    use loopdesk::flow::RunError;
+    match e {
+        RunError::Required(f)
+        | RunError::NotNumber(f)
+        | RunError::NotOption(f)
+        | RunError::NotDate(f) => Some(f.clone()),
+        _ => None,
     }
 }
