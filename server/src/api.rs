@@ -7,6 +7,7 @@ pub mod caller;
 pub mod calls;
 pub mod console;
 pub mod error;
+pub mod knowledge;
 pub mod session;
 pub mod tickets;
 
@@ -107,6 +108,14 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/calls/{id}/disposition", post(console::disposition))
         .route("/phrases", get(console::phrases))
+        .route("/kb/search", get(knowledge::search))
+        .route("/kb/articles/{id}", get(knowledge::article))
+        .route("/kb/flows", get(knowledge::flows))
+        .route("/kb/flows/{id}", get(knowledge::flow))
+        .route("/kb/flows/{id}/runs", post(knowledge::start_run))
+        .route("/kb/runs/{id}", get(knowledge::run))
+        .route("/kb/runs/{id}/submit", post(knowledge::submit))
+        .route("/kb/runs/{id}/rollback", post(knowledge::rollback))
         .route("/tokens", get(console::tokens).post(console::create_token))
         .route("/tokens/{id}", axum::routing::delete(console::revoke_token))
         .route(
