@@ -3,6 +3,7 @@
 
 pub mod clock;
 pub mod console;
+pub mod flow_diagram;
 pub mod frame;
 pub mod icon;
 pub mod lang_switch;

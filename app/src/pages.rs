@@ -7,6 +7,7 @@ pub mod agent;
 pub mod area;
 pub mod customers;
 pub mod errors;
+pub mod knowledge;
 pub mod login;
 pub mod portal;
 pub mod supervisor;

@@ -23,7 +23,7 @@ fn transaction_id() -> Option<String> {
 
 /// An id from the page; anything that is not one is a 404, like an unknown id.
 #[cfg(feature = "ssr")]
-fn parse_id(id: &str, locale: loopdesk::locale::Locale) -> Result<uuid::Uuid, AppError> {
+pub(crate) fn parse_id(id: &str, locale: loopdesk::locale::Locale) -> Result<uuid::Uuid, AppError> {
     id.parse()
         .map_err(|_| support::desk(crate::desk::DeskError::NotFound, locale))
 }

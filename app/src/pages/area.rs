@@ -99,6 +99,17 @@ fn section_page(area: Area, section: &str, locale: loopdesk::locale::Locale) -> 
         (Area::Agent, "outbound") => {
             view! { <crate::pages::tasks::TasksPage locale reason=None/> }.into_any()
         }
+        (Area::Agent, "knowledge") => view! {
+            <crate::pages::knowledge::KnowledgePage locale base="/agent/knowledge" staff=true/>
+        }
+        .into_any(),
+        (Area::Portal, "help") => view! {
+            <crate::pages::knowledge::KnowledgePage locale base="/portal/help" staff=false/>
+        }
+        .into_any(),
+        (Area::Admin, "categories") => {
+            view! { <crate::pages::knowledge::KnowledgeSettingsPage locale/> }.into_any()
+        }
         (Area::Agent, "callbacks") => view! {
             <crate::pages::tasks::TasksPage locale reason=Some(loopdesk::task::TaskReason::Callback)/>
         }

@@ -41,6 +41,8 @@ fn TicketBody(initial: TicketView, dir: DeskDirectory, locale: Locale) -> impl I
     let now = ticking(initial.as_of);
     let ticket = RwSignal::new(initial);
     let t = move || ticket.get();
+    let inserted = RwSignal::new(None::<String>);
+    let ticket_id = ticket.get_untracked().id.clone();
     view! {
         <div class="ticket-head" data-testid="ticket-head">
             <a class="muted small" href="/agent/tickets">"← " {tx.back_to_queue}</a>
@@ -72,7 +74,7 @@ fn TicketBody(initial: TicketView, dir: DeskDirectory, locale: Locale) -> impl I
         </div>
         <div class="grid grid-ticket">
             <div class="col-main">
-                <ActionPanel ticket dir locale/>
+                <ActionPanel ticket dir locale inserted/>
                 <Panel title=tx.sla_title>
                     <div class="sla-list" data-testid="sla-panel">
                         {move || t().sla.into_iter().map(|s| view! { <SlaCard s now locale/> }).collect_view()}
@@ -83,6 +85,8 @@ fn TicketBody(initial: TicketView, dir: DeskDirectory, locale: Locale) -> impl I
                 </Panel>
             </div>
             <div class="col-side">
+                <crate::pages::knowledge::SuggestionsPanel ticket=ticket_id locale
+                    on_insert=Callback::new(move |text| inserted.set(Some(text)))/>
                 <Panel title=tx.customer_card>
                     {move || {
                         let c = t().customer;
@@ -316,12 +320,43 @@ impl Fields {
 }
 
 #[component]
-fn ActionPanel(ticket: RwSignal<TicketView>, dir: DeskDirectory, locale: Locale) -> impl IntoView {
+fn ActionPanel(
+    ticket: RwSignal<TicketView>,
+    dir: DeskDirectory,
+    locale: Locale,
+    inserted: RwSignal<Option<String>>,
+) -> impl IntoView {
     let tx = dt(locale);
     let selected = RwSignal::new(None::<String>);
     let message = RwSignal::new(None::<(bool, String)>);
     let busy = RwSignal::new(false);
     let f = Fields::new();
+    // An article's answer from the suggestions goes into the reply (or a customer-visible
+    // comment when replying is not possible now).
+    Effect::new(move |_| {
+        let Some(text) = inserted.get() else {
+            return;
+        };
+        let allowed = ticket.get_untracked().allowed_actions;
+        let has = |code: &str| allowed.iter().any(|a| a.code == code);
+        let append = |s: RwSignal<String>| {
+            s.update(|v| {
+                if !v.trim().is_empty() {
+                    v.push_str("\n\n");
+                }
+                v.push_str(&text);
+            })
+        };
+        if has("reply") {
+            append(f.resolution);
+            selected.set(Some("reply".into()));
+        } else if has("comment") {
+            append(f.text);
+            f.visibility.set("customer".into());
+            selected.set(Some("comment".into()));
+        }
+        inserted.set(None);
+    });
     let departments = StoredValue::new(dir.departments);
     let staff = StoredValue::new(dir.staff);
 

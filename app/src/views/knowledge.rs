@@ -297,7 +297,10 @@ pub fn diagram(def: &FlowDef, english: bool) -> Diagram {
                 let first: String = text.lines().next().unwrap_or(id).chars().take(14).collect();
                 ("task".into(), first)
             }
-            NodeKind::Gateway => ("gateway".into(), id.to_owned()),
+            NodeKind::Gateway => (
+                "gateway".into(),
+                if english { "Decide" } else { "判断" }.into(),
+            ),
             NodeKind::End { outcome } => {
                 let text = match (outcome, english) {
                     (loopdesk::flow::Outcome::Resolved { .. }, false) => "已解决",
