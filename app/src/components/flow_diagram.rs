@@ -25,7 +25,9 @@ pub fn FlowDiagram(
             } else {
                 (y1 - h / 2, y2 + h / 2 + 4)
             };
-            let (mx, my) = ((x1 + x2) / 2, (y1 + y2) / 2);
+            // Labels sit a third of the way along, near their gateway, so that edges
+            // meeting at one node do not stack their labels.
+            let (mx, my) = (x1 + (x2 - x1) / 3, y1 + (y2 - y1) / 3);
             view! {
                 <g class="flow-edge">
                     <line x1=x1 y1=y1 x2=x2 y2=y2 marker-end="url(#flow-arrow)"/>

@@ -294,8 +294,7 @@ pub fn diagram(def: &FlowDef, english: bool) -> Diagram {
                 } else {
                     instructions_zh
                 };
-                let first: String = text.lines().next().unwrap_or(id).chars().take(14).collect();
-                ("task".into(), first)
+                ("task".into(), clip(text.lines().next().unwrap_or(id)))
             }
             NodeKind::Gateway => (
                 "gateway".into(),
@@ -346,6 +345,22 @@ pub fn diagram(def: &FlowDef, english: bool) -> Diagram {
         width,
         height: rows as i32 * (NODE_H + GAP_Y),
     }
+}
+
+/// The first words of a label that fit a node box (about 24 Latin or 11 Chinese
+/// characters).
+fn clip(text: &str) -> String {
+    let mut width = 0;
+    let mut out = String::new();
+    for c in text.chars() {
+        width += if c.is_ascii() { 1 } else { 2 };
+        if width > 24 {
+            out.push('…');
+            return out;
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn op_text(op: loopdesk::flow::Op) -> &'static str {
