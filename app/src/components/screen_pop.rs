@@ -112,6 +112,7 @@ pub fn CurrentCall(locale: Locale, pop: ReadSignal<Option<ScreenPop>>) -> impl I
                                 <a class="btn" href=format!("/agent/customers/{}", c.id) data-testid="open-360">{cx.open_360}</a>
                                 <a class="btn btn-ghost" href="/agent/knowledge">{cx.answer_from_kb}</a>
                             </div>
+                            <crate::pages::knowledge::CallSuggestions customer=c.id.clone() locale/>
                         }.into_any(),
                         None if !p.candidates.is_empty() => view! {
                             <p class="muted">{dx.several_customers}</p>

@@ -1576,6 +1576,36 @@ pub fn SuggestionsPanel(
     }
 }
 
+/// Suggestions for a ringing call, from the caller's recent tickets (nothing when they
+/// have none).
+#[component]
+pub fn CallSuggestions(customer: String, locale: Locale) -> impl IntoView {
+    let tx = kt(locale);
+    let list = Resource::new(move || customer.clone(), kb_suggest_for_customer);
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let s = list.await.unwrap_or_default();
+                let items: Vec<(String, Runs, bool)> = s
+                    .articles
+                    .into_iter()
+                    .take(3)
+                    .map(|h| (format!("/agent/knowledge?article={}", h.id), h.title, false))
+                    .chain(s.flows.into_iter().take(2).map(|h| (format!("/agent/knowledge?flow={}", h.id), h.title, true)))
+                    .collect();
+                (!items.is_empty()).then(|| view! {
+                    <div class="pop-suggestions" data-testid="pop-suggestions">
+                        <span class="muted small">{tx.suggestions} ": "</span>
+                        {items.into_iter().map(|(href, title, flow)| view! {
+                            <a class="chip" href=href>{flow.then_some("▶ ")}{marked(title)}</a>
+                        }).collect_view()}
+                    </div>
+                })
+            })}
+        </Transition>
+    }
+}
+
 /// `/admin/categories`: knowledge categories and synonym groups.
 #[component]
 pub fn KnowledgeSettingsPage(locale: Locale) -> impl IntoView {
