@@ -106,7 +106,7 @@ fn article(rng: &mut Rng, n: u64) -> SearchDoc {
         ],
         tags: vec![topic.to_owned()],
         category: format!("topic/{}", n % 20),
-        audience: if n % 5 == 0 {
+        audience: if n.is_multiple_of(5) {
             Audience::Internal
         } else {
             Audience::Public

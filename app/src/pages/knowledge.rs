@@ -84,12 +84,12 @@ fn SearchHome(
         |(t, k, c)| kb_search(t, k, c),
     );
     let kind_code = kind.map(|k| k.code()).unwrap_or_default();
-    let chosen = category.clone().unwrap_or_default();
+    let chosen = category.unwrap_or_default();
     view! {
         <div class="kb-head">
             <h1>{if staff { tx.title_staff } else { tx.title_portal }}</h1>
             <form class="kb-search" method="get" action=base role="search">
-                <input type="search" name="q" value=text.clone() placeholder=tx.search_placeholder
+                <input type="search" name="q" value=text placeholder=tx.search_placeholder
                     aria-label=tx.search_placeholder maxlength="200" autofocus data-testid="kb-q"/>
                 <select name="kind" aria-label=tx.kind>
                     <option value="" selected=kind_code.is_empty()>{tx.kind_all}</option>
@@ -107,7 +107,7 @@ fn SearchHome(
                                     {list.into_iter().map(|c| {
                                         let sel = c.path == chosen;
                                         let indent = "\u{a0}\u{a0}".repeat(c.depth);
-                                        view! { <option value=c.path.clone() selected=sel>{indent}{c.name}</option> }
+                                        view! { <option value=c.path selected=sel>{indent}{c.name}</option> }
                                     }).collect_view()}
                                 </select>
                             }
@@ -452,10 +452,7 @@ fn ArticleEditor(id: Option<String>, locale: Locale, base: &'static str) -> impl
     let tx = kt(locale);
     let version = RwSignal::new(0u32);
     let edit = Resource::new(
-        {
-            let id = id.clone();
-            move || (id.clone(), version.get())
-        },
+        move || (id.clone(), version.get()),
         |(id, _)| async move {
             match id {
                 Some(id) => kb_article_edit(id).await.map(Some),
@@ -539,7 +536,6 @@ fn EditorForm(
         edit.as_ref().map(|e| e.rev).unwrap_or(0),
     );
     let act = {
-        let id = id.clone();
         let navigate = navigate.clone();
         move |action: ArticleAction| {
             let id = id.clone();
@@ -708,13 +704,7 @@ fn Versions(e: ArticleEdit, locale: Locale) -> impl IntoView {
 fn FlowPage(id: String, locale: Locale, base: &'static str) -> impl IntoView {
     let tx = kt(locale);
     let version = RwSignal::new(0u32);
-    let flow = Resource::new(
-        {
-            let id = id.clone();
-            move || (id.clone(), version.get())
-        },
-        |(id, _)| kb_flow(id),
-    );
+    let flow = Resource::new(move || (id.clone(), version.get()), |(id, _)| kb_flow(id));
     let navigate = use_navigate();
     let error = RwSignal::new(None::<String>);
     let start = move |flow_id: String| {
@@ -1310,7 +1300,6 @@ fn RunBody(initial: RunView, locale: Locale, base: &'static str) -> impl IntoVie
                                             };
                                             let input = match f.kind.as_str() {
                                                 "choice" => {
-                                                    let set = set.clone();
                                                     view! {
                                                         <div class="choices" role="radiogroup">
                                                             {f.options.iter().map(|o| {
@@ -1329,7 +1318,7 @@ fn RunBody(initial: RunView, locale: Locale, base: &'static str) -> impl IntoVie
                                                 }
                                                 kind => {
                                                     let t = match kind { "number" => "number", "date" => "date", _ => "text" };
-                                                    view! { <input type=t name=name.clone() value=value.clone() on:input=move |ev| set(event_target_value(&ev))/> }.into_any()
+                                                    view! { <input type=t name=name value=value on:input=move |ev| set(event_target_value(&ev))/> }.into_any()
                                                 }
                                             };
                                             view! {

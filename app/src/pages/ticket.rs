@@ -42,7 +42,7 @@ fn TicketBody(initial: TicketView, dir: DeskDirectory, locale: Locale) -> impl I
     let ticket = RwSignal::new(initial);
     let t = move || ticket.get();
     let inserted = RwSignal::new(None::<String>);
-    let ticket_id = ticket.get_untracked().id.clone();
+    let ticket_id = ticket.get_untracked().id;
     view! {
         <div class="ticket-head" data-testid="ticket-head">
             <a class="muted small" href="/agent/tickets">"← " {tx.back_to_queue}</a>
