@@ -73,6 +73,13 @@ pub enum Invalid {
     Synonym(loopdesk::kb::search::SynonymError),
     /// A category path (lower-case letters, digits, `_`, `-`, segments joined by `/`).
     Category,
+    /// An answer to a flow step, with the field's label in the reader's language.
+    Answer {
+        /// The label.
+        label: String,
+        /// What is wrong.
+        why: loopdesk::flow::RunError,
+    },
 }
 
 /// The one error type of the desk use cases.
@@ -1244,6 +1251,10 @@ impl DeskError {
                     "The billing system cannot be reached right now; try again later".to_owned()
                 }
             },
+            DeskError::Invalid {
+                problem: Invalid::Answer { label, why },
+                ..
+            } => crate::i18n::knowledge::answer_error(label, why, locale),
             DeskError::Invalid { field, problem } => {
                 let f = field_name(field, locale);
                 let what = match (problem, zh) {
@@ -1295,6 +1306,9 @@ impl DeskError {
                     (Invalid::Synonym(e), _) => crate::i18n::knowledge::synonym_error(*e, locale),
                     (Invalid::Category, true) => {
                         "只能包含小写字母、数字、下划线和连字符，层级用 / 分隔".to_owned()
+                    }
+                    (Invalid::Answer { why, .. }, _) => {
+                        crate::i18n::knowledge::run_error(why, locale)
                     }
                     (Invalid::Category, false) => {
                         "may contain lower-case letters, digits, _ and -, with / between levels"

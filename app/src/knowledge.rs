@@ -1145,6 +1145,25 @@ pub async fn open_runs(
     Ok(out)
 }
 
+/// A refused answer names its field (by name for the API, by label for people).
+fn answer_error(def: &FlowDef, e: flow::RunError, locale: Locale) -> DeskError {
+    use flow::RunError::*;
+    match &e {
+        Required(name) | NotNumber(name) | NotOption(name) | NotDate(name) => {
+            let label = def
+                .fields()
+                .get(name.as_str())
+                .map(|f| match locale {
+                    Locale::ZhCn => f.label_zh.clone(),
+                    Locale::En => f.label_en.clone(),
+                })
+                .unwrap_or_else(|| name.clone());
+            DeskError::invalid(name.clone(), Invalid::Answer { label, why: e })
+        }
+        _ => DeskError::Run(e),
+    }
+}
+
 /// The run's answers as text for the ticket it registers.
 fn transcript(def: &FlowDef, run: &FlowRun, locale: Locale) -> String {
     let view = run_view(run, def, None, locale);
@@ -1185,7 +1204,8 @@ pub async fn submit_run(
     }
     let def = stores.flows.flow_version(run.flow, run.version).await?;
     let mut next = FlowRun {
-        run: flow::submit(&def, &run.run, &answers, now).map_err(DeskError::Run)?,
+        run: flow::submit(&def, &run.run, &answers, now)
+            .map_err(|e| answer_error(&def, e, locale))?,
         updated_at: now,
         ..run.clone()
     };

@@ -135,6 +135,21 @@ pub fn run_error(e: &RunError, locale: Locale) -> String {
     }
 }
 
+/// Why an answer to a flow step was refused, naming the field by its label.
+pub fn answer_error(label: &str, why: &RunError, locale: Locale) -> String {
+    match (why, locale) {
+        (RunError::Required(_), Locale::ZhCn) => format!("请填写“{label}”"),
+        (RunError::NotNumber(_), Locale::ZhCn) => format!("“{label}”必须是数字"),
+        (RunError::NotOption(_), Locale::ZhCn) => format!("请从选项中选择“{label}”"),
+        (RunError::NotDate(_), Locale::ZhCn) => format!("“{label}”必须是日期（YYYY-MM-DD）"),
+        (RunError::Required(_), Locale::En) => format!("{label} is required"),
+        (RunError::NotNumber(_), Locale::En) => format!("{label} must be a number"),
+        (RunError::NotOption(_), Locale::En) => format!("Choose one of the options for {label}"),
+        (RunError::NotDate(_), Locale::En) => format!("{label} must be a date (YYYY-MM-DD)"),
+        (other, _) => run_error(other, locale),
+    }
+}
+
 /// Why the bot refused a turn.
 pub fn bot_error(e: BotError, locale: Locale) -> String {
     match (e, locale) {

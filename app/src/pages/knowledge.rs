@@ -1506,6 +1506,24 @@ fn BotPanel(locale: Locale, base: &'static str) -> impl IntoView {
     }
 }
 
+/// Loads suggestions in the browser once the page is live: they never hold up the page,
+/// and the server-rendered page and the hydrated one agree (both start empty).
+fn after_hydration<F, Fut>(load: F) -> RwSignal<Option<Suggestions>>
+where
+    F: Fn() -> Fut + 'static,
+    Fut: std::future::Future<Output = Result<Suggestions, crate::error::AppError>> + 'static,
+{
+    let data = RwSignal::new(None::<Suggestions>);
+    Effect::new(move |_| {
+        let fut = load();
+        spawn_local(async move {
+            // A failure leaves the panel empty: suggestions are a help, not the work.
+            data.set(Some(fut.await.unwrap_or_default()));
+        });
+    });
+    data
+}
+
 /// Suggested articles and flows on the ticket page; "insert" puts an article's answer into
 /// the reply.
 #[component]
@@ -1515,52 +1533,42 @@ pub fn SuggestionsPanel(
     on_insert: Callback<String>,
 ) -> impl IntoView {
     let tx = kt(locale);
-    let list = Resource::new(
-        {
-            let t = ticket.clone();
-            move || t.clone()
-        },
-        kb_suggest_for_ticket,
-    );
     let ticket = StoredValue::new(ticket);
+    let data = after_hydration(move || kb_suggest_for_ticket(ticket.get_value()));
     view! {
         <Panel title=tx.suggestions>
-            <Transition fallback=|| view! { <div class="loading"></div> }>
-                {move || Suspend::new(async move {
-                    match list.await {
-                        Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                        Ok(s) if s.articles.is_empty() && s.flows.is_empty() => view! {
-                            <p class="muted small">{tx.no_suggestions}</p>
-                        }.into_any(),
-                        Ok(s) => view! {
-                            <ul class="suggestions" data-testid="suggestions">
-                                {s.articles.into_iter().map(|h| {
-                                    let id = h.id.clone();
-                                    view! {
-                                        <li>
-                                            <a href=format!("/agent/knowledge?article={}", h.id) target="_blank">{marked(h.title)}</a>
-                                            <button type="button" class="btn btn-small" data-testid="insert-article" on:click=move |_| {
-                                                let id = id.clone();
-                                                spawn_local(async move {
-                                                    if let Ok(text) = kb_use_article(id, Some(ticket.get_value())).await {
-                                                        on_insert.run(text);
-                                                    }
-                                                });
-                                            }>{tx.insert}</button>
-                                        </li>
-                                    }
-                                }).collect_view()}
-                                {s.flows.into_iter().map(|h| view! {
-                                    <li>
-                                        <span class="chip">{tx.kind_flow}</span> " "
-                                        <a href=format!("/agent/knowledge?flow={}", h.id)>{marked(h.title)}</a>
-                                    </li>
-                                }).collect_view()}
-                            </ul>
-                        }.into_any(),
-                    }
-                })}
-            </Transition>
+            {move || match data.get() {
+                None => view! { <div class="loading"></div> }.into_any(),
+                Some(s) if s.articles.is_empty() && s.flows.is_empty() => view! {
+                    <p class="muted small">{tx.no_suggestions}</p>
+                }.into_any(),
+                Some(s) => view! {
+                    <ul class="suggestions" data-testid="suggestions">
+                        {s.articles.into_iter().map(|h| {
+                            let id = h.id.clone();
+                            view! {
+                                <li>
+                                    <a href=format!("/agent/knowledge?article={}", h.id) target="_blank">{marked(h.title)}</a>
+                                    <button type="button" class="btn btn-small" data-testid="insert-article" on:click=move |_| {
+                                        let id = id.clone();
+                                        spawn_local(async move {
+                                            if let Ok(text) = kb_use_article(id, Some(ticket.get_value())).await {
+                                                on_insert.run(text);
+                                            }
+                                        });
+                                    }>{tx.insert}</button>
+                                </li>
+                            }
+                        }).collect_view()}
+                        {s.flows.into_iter().map(|h| view! {
+                            <li>
+                                <span class="chip">{tx.kind_flow}</span> " "
+                                <a href=format!("/agent/knowledge?flow={}", h.id)>{marked(h.title)}</a>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+            }}
         </Panel>
     }
 }
@@ -1570,28 +1578,31 @@ pub fn SuggestionsPanel(
 #[component]
 pub fn CallSuggestions(customer: String, locale: Locale) -> impl IntoView {
     let tx = kt(locale);
-    let list = Resource::new(move || customer.clone(), kb_suggest_for_customer);
-    view! {
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                let s = list.await.unwrap_or_default();
-                let items: Vec<(String, Runs, bool)> = s
-                    .articles
+    let data = after_hydration(move || kb_suggest_for_customer(customer.clone()));
+    move || {
+        let s = data.get().unwrap_or_default();
+        let items: Vec<(String, Runs, bool)> = s
+            .articles
+            .into_iter()
+            .take(3)
+            .map(|h| (format!("/agent/knowledge?article={}", h.id), h.title, false))
+            .chain(
+                s.flows
                     .into_iter()
-                    .take(3)
-                    .map(|h| (format!("/agent/knowledge?article={}", h.id), h.title, false))
-                    .chain(s.flows.into_iter().take(2).map(|h| (format!("/agent/knowledge?flow={}", h.id), h.title, true)))
-                    .collect();
-                (!items.is_empty()).then(|| view! {
-                    <div class="pop-suggestions" data-testid="pop-suggestions">
-                        <span class="muted small">{tx.suggestions} ": "</span>
-                        {items.into_iter().map(|(href, title, flow)| view! {
-                            <a class="chip" href=href>{flow.then_some("▶ ")}{marked(title)}</a>
-                        }).collect_view()}
-                    </div>
-                })
-            })}
-        </Transition>
+                    .take(2)
+                    .map(|h| (format!("/agent/knowledge?flow={}", h.id), h.title, true)),
+            )
+            .collect();
+        (!items.is_empty()).then(|| {
+            view! {
+                <div class="pop-suggestions" data-testid="pop-suggestions">
+                    <span class="muted small">{tx.suggestions} ": "</span>
+                    {items.into_iter().map(|(href, title, flow)| view! {
+                        <a class="chip" href=href>{flow.then_some("▶ ")}{marked(title)}</a>
+                    }).collect_view()}
+                </div>
+            }
+        })
     }
 }
 
