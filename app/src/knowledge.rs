@@ -1145,6 +1145,36 @@ pub async fn open_runs(
     Ok(out)
 }
 
+/// The user's run at row version `rev` (someone else's does not exist for them), with
+/// the frozen definition it runs.
+async fn run_at(
+    stores: &Stores,
+    user: &User,
+    id: Uuid,
+    rev: u32,
+) -> Result<(FlowRun, FlowDef), DeskError> {
+    let run = stores.flows.run(id).await?;
+    owns(&run, user)?;
+    if run.rev != rev {
+        return Err(DeskError::Conflict {
+            current_version: u64::from(run.rev),
+        });
+    }
+    let def = stores.flows.flow_version(run.flow, run.version).await?;
+    Ok((run, def))
+}
+
+/// Saves a run read at `rev`; returns it at its new row version.
+async fn save_step(stores: &Stores, mut next: FlowRun, rev: u32) -> Result<FlowRun, DeskError> {
+    stores
+        .flows
+        .save_run(&next, rev)
+        .await
+        .map_err(|e| conflict(e, rev))?;
+    next.rev = rev + 1;
+    Ok(next)
+}
+
 /// A refused answer names its field (by name for the API, by label for people).
 fn answer_error(def: &FlowDef, e: flow::RunError, locale: Locale) -> DeskError {
     use flow::RunError::*;
@@ -1195,14 +1225,7 @@ pub async fn submit_run(
     locale: Locale,
     now: DateTime<Utc>,
 ) -> Result<RunView, DeskError> {
-    let run = stores.flows.run(id).await?;
-    owns(&run, user)?;
-    if run.rev != rev {
-        return Err(DeskError::Conflict {
-            current_version: u64::from(run.rev),
-        });
-    }
-    let def = stores.flows.flow_version(run.flow, run.version).await?;
+    let (run, def) = run_at(stores, user, id, rev).await?;
     let mut next = FlowRun {
         run: flow::submit(&def, &run.run, &answers, now)
             .map_err(|e| answer_error(&def, e, locale))?,
@@ -1247,12 +1270,7 @@ pub async fn submit_run(
             next.ticket = Some(ticket);
         }
     }
-    stores
-        .flows
-        .save_run(&next, rev)
-        .await
-        .map_err(|e| conflict(e, run.rev))?;
-    next.rev = rev + 1;
+    let next = save_step(stores, next, rev).await?;
     let ticket = ticket_number(stores, next.ticket).await?;
     Ok(run_view(&next, &def, ticket, locale))
 }
@@ -1266,28 +1284,16 @@ pub async fn rollback_run(
     locale: Locale,
     now: DateTime<Utc>,
 ) -> Result<RunView, DeskError> {
-    let run = stores.flows.run(id).await?;
-    owns(&run, user)?;
-    if run.rev != rev {
-        return Err(DeskError::Conflict {
-            current_version: u64::from(run.rev),
-        });
-    }
+    let (run, def) = run_at(stores, user, id, rev).await?;
     if run.ticket.is_some() {
         return Err(DeskError::Run(flow::RunError::Finished));
     }
-    let def = stores.flows.flow_version(run.flow, run.version).await?;
-    let mut next = FlowRun {
+    let next = FlowRun {
         run: flow::rollback(&def, &run.run).map_err(DeskError::Run)?,
         updated_at: now,
-        ..run.clone()
+        ..run
     };
-    stores
-        .flows
-        .save_run(&next, rev)
-        .await
-        .map_err(|e| conflict(e, run.rev))?;
-    next.rev = rev + 1;
+    let next = save_step(stores, next, rev).await?;
     Ok(run_view(&next, &def, None, locale))
 }
 

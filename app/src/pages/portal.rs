@@ -12,6 +12,7 @@ use crate::i18n::{fill, t};
 #[component]
 pub fn PortalHome(user: SessionUser, locale: Locale) -> impl IntoView {
     let tx = t(locale);
+    let kx = crate::i18n::knowledge::kt(locale);
     view! {
         <div class="welcome">
             <h1>{fill(tx.portal_greeting, &[("name", &user.display_name)])}</h1>
@@ -25,7 +26,12 @@ pub fn PortalHome(user: SessionUser, locale: Locale) -> impl IntoView {
                 <Empty icon=IconKind::Receipt title=tx.no_data_yet hint=tx.no_bills/>
             </Panel>
             <Panel title=tx.self_help>
-                <Empty icon=IconKind::Bulb title=tx.no_data_yet hint=tx.self_help_hint/>
+                <p class="muted">{tx.self_help_hint}</p>
+                <div class="pop-actions">
+                    <a class="btn btn-primary" href="/portal/help">{kx.title_portal}</a>
+                    <a class="btn" href="/portal/help?bot=1">{kx.ask_bot}</a>
+                    <a class="btn btn-ghost" href="/portal/help?tab=flows">{kx.tab_flows}</a>
+                </div>
             </Panel>
         </div>
     }

@@ -20,7 +20,7 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::SqliteConnection;
 use uuid::Uuid;
 
-use super::rows::{code, col, corrupt, json, opt_text, opt_ts, to_json, uuid_col};
+use super::rows::{code, col, corrupt, found, json, opt_text, opt_ts, to_json, uuid_col};
 use super::{classify, other, parse_ts, ts, SqliteBackend};
 
 // ---------------------------------------------------------------- billing
@@ -507,10 +507,7 @@ impl PhraseStore for SqliteBackend {
             .execute(&self.pool)
             .await
             .map_err(other)?;
-        match done.rows_affected() {
-            0 => Err(StoreError::NotFound),
-            _ => Ok(()),
-        }
+        found(&done)
     }
 }
 
@@ -600,10 +597,7 @@ impl TokenStore for SqliteBackend {
         .execute(&self.pool)
         .await
         .map_err(other)?;
-        match done.rows_affected() {
-            0 => Err(StoreError::NotFound),
-            _ => Ok(()),
-        }
+        found(&done)
     }
 
     async fn token_used(&self, id: Uuid, at: DateTime<Utc>) -> Result<(), StoreError> {

@@ -20,7 +20,7 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::{Sqlite, Transaction};
 use uuid::Uuid;
 
-use super::rows::{code, col, corrupt, count, json, opt_uuid_col, to_json, uuid_col};
+use super::rows::{code, col, corrupt, count, found, json, opt_uuid_col, to_json, uuid_col};
 use super::{classify, other, parse_ts, ts, SqliteBackend};
 
 /// After an update with a row-version check changed nothing: `Conflict` when the row
@@ -237,10 +237,7 @@ impl KnowledgeStore for SqliteBackend {
             .execute(&self.pool)
             .await
             .map_err(other)?;
-        match done.rows_affected() {
-            0 => Err(StoreError::NotFound),
-            _ => Ok(()),
-        }
+        found(&done)
     }
 
     async fn vote(
@@ -363,10 +360,7 @@ impl KnowledgeStore for SqliteBackend {
             .execute(&self.pool)
             .await
             .map_err(other)?;
-        match done.rows_affected() {
-            0 => Err(StoreError::NotFound),
-            _ => Ok(()),
-        }
+        found(&done)
     }
 
     async fn record_zero_result(

@@ -53,3 +53,11 @@ pub(super) fn count(row: &SqliteRow, name: &str) -> Result<u32, StoreError> {
 pub(super) fn opt_text(at: Option<DateTime<Utc>>) -> Option<String> {
     at.map(ts)
 }
+
+/// A write that must have touched a row: none touched means the row does not exist.
+pub(super) fn found(done: &sqlx::sqlite::SqliteQueryResult) -> Result<(), StoreError> {
+    match done.rows_affected() {
+        0 => Err(StoreError::NotFound),
+        _ => Ok(()),
+    }
+}
