@@ -623,7 +623,7 @@ pub struct Flow {
 impl FlowDef {
     /// The searchable form of a published version.
     pub fn search_doc(&self, flow: &Flow) -> crate::kb::search::SearchDoc {
-        let mut body = Vec::new();
+        let (mut zh, mut en) = (Vec::new(), Vec::new());
         for n in &self.nodes {
             if let NodeKind::Task {
                 instructions_zh,
@@ -631,8 +631,8 @@ impl FlowDef {
                 ..
             } = &n.kind
             {
-                body.push(instructions_zh.as_str());
-                body.push(instructions_en.as_str());
+                zh.push(instructions_zh.as_str());
+                en.push(instructions_en.as_str());
             }
         }
         crate::kb::search::SearchDoc {
@@ -640,7 +640,8 @@ impl FlowDef {
             kind: crate::kb::search::DocKind::Flow,
             title: self.title_zh.clone(),
             title_en: self.title_en.clone(),
-            body: body.join("\n"),
+            body: zh.join("\n"),
+            body_en: en.join("\n"),
             questions: flow.keywords.clone(),
             tags: Vec::new(),
             category: flow.category.clone(),

@@ -80,11 +80,7 @@ impl ArticleContent {
 
     /// The searchable form of this content (Markdown stripped, both languages).
     pub fn search_doc(&self, id: Uuid) -> search::SearchDoc {
-        let mut body = markdown::to_plain(&self.body);
-        if let Some(en) = &self.en {
-            body.push('\n');
-            body.push_str(&markdown::to_plain(&en.body));
-        }
+        let body = markdown::to_plain(&self.body);
         search::SearchDoc {
             id,
             kind: search::DocKind::Article,
@@ -95,6 +91,11 @@ impl ArticleContent {
                 .map(|t| t.title.clone())
                 .unwrap_or_default(),
             body,
+            body_en: self
+                .en
+                .as_ref()
+                .map(|t| markdown::to_plain(&t.body))
+                .unwrap_or_default(),
             questions: self.similar_questions.clone(),
             tags: self.tags.clone(),
             category: self.category.clone(),

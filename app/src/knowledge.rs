@@ -234,9 +234,22 @@ fn hit_view(hit: SearchHit, names: &Names, locale: Locale) -> HitView {
         id: hit.id.to_string(),
         kind: hit.kind,
         title,
-        snippet: hit.snippet.runs(),
+        snippet: passage(&hit, locale).runs(),
         category: category_cn(names, &hit.category, locale),
         score: hit.score,
+    }
+}
+
+/// The passage to show: the reader's language unless only the other one matched.
+fn passage(hit: &SearchHit, locale: Locale) -> &loopdesk::kb::search::Marked {
+    let (mine, other) = match locale {
+        Locale::En if !hit.snippet_en.text.is_empty() => (&hit.snippet_en, &hit.snippet),
+        Locale::En => (&hit.snippet, &hit.snippet_en),
+        Locale::ZhCn => (&hit.snippet, &hit.snippet_en),
+    };
+    match mine.marks.is_empty() && !other.marks.is_empty() {
+        true => other,
+        false => mine,
     }
 }
 

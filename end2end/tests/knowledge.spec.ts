@@ -29,6 +29,11 @@ test("an agent finds an article by a Chinese phrase and inserts it into a reply"
   await expect(hits.locator("mark").first()).toBeVisible();
   await hits.getByRole("link", { name: "宽带断网怎么办" }).click();
   await expect(page.getByTestId("kb-article")).toContainText("LOS 灯红色闪烁");
+  // Staff filter by audience: the internal rules are found only when internal ones are asked for.
+  await page.goto(`/agent/knowledge?q=${encodeURIComponent("投诉时限")}&audience=internal`);
+  await expect(page.getByTestId("kb-hits")).toContainText("投诉处理时限（内部）");
+  await page.goto(`/agent/knowledge?q=${encodeURIComponent("投诉时限")}&audience=public`);
+  await expect(page.getByTestId("kb-hits")).not.toContainText("投诉处理时限（内部）");
   // The ticket of the demo's broadband customer gets the article as a suggestion.
   await page.goto("/agent/tickets");
   await hydrated(page);

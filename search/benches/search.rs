@@ -100,6 +100,7 @@ fn article(rng: &mut Rng, n: u64) -> SearchDoc {
         title: format!("{topic}{action}（{n}）"),
         title_en: String::new(),
         body: format!("{topic}：{}", body.join("")),
+        body_en: String::new(),
         questions: vec![
             format!("{topic}{}", rng.pick(ACTIONS)),
             format!("我的{topic}有问题"),

@@ -61,6 +61,7 @@ struct Fields {
     questions_c: Field,
     tags: Field,
     body: Field,
+    body_en: Field,
     body_c: Field,
 }
 
@@ -105,6 +106,7 @@ impl TantivyIndex {
             questions_c: b.add_text_field("questions_c", text(CHARS, false)),
             tags: b.add_text_field("tags", text(WORDS, false)),
             body: b.add_text_field("body", text(WORDS, true)),
+            body_en: b.add_text_field("body_en", text(WORDS, true)),
             body_c: b.add_text_field("body_c", text(CHARS, false)),
         };
         let index = Index::create_in_ram(b.build());
@@ -154,6 +156,7 @@ impl TantivyIndex {
             doc.add_text(f.tags, t);
         }
         doc.add_text(f.body, &d.body);
+        doc.add_text(f.body_en, &d.body_en);
         doc.add_text(f.body_c, &d.body);
         doc
     }
@@ -201,6 +204,7 @@ impl TantivyIndex {
                 should.push(term(f.questions, &t, QUESTIONS.0 * weight));
                 should.push(term(f.tags, &t, TAGS * weight));
                 should.push(term(f.body, &t, BODY.0 * weight));
+                should.push(term(f.body_en, &t, BODY.0 * weight));
             }
         }
         // Characters: bigrams of the typed text (and of synonyms of typed words), or the
@@ -314,6 +318,7 @@ impl SearchIndex for TantivyIndex {
         let (title_w, title_c) = (generator(f.title), generator(f.title_c));
         let title_e = generator(f.title_en);
         let (body_w, body_c) = (generator(f.body), generator(f.body_c));
+        let body_e = generator(f.body_en);
         let mut hits = Vec::with_capacity(top.len());
         for (score, address) in top {
             let doc: TantivyDocument = searcher.doc(address).map_err(fail)?;
@@ -327,7 +332,7 @@ impl SearchIndex for TantivyIndex {
             let (Ok(id), Some(kind)) = (Uuid::parse_str(&id), DocKind::from_code(&kind)) else {
                 continue;
             };
-            let (title, body) = (get(f.title), get(f.body));
+            let (title, body, body_en) = (get(f.title), get(f.body), get(f.body_en));
             let best = |w: Option<&SnippetGenerator>, c: Option<&SnippetGenerator>, t: &str| {
                 let m = Self::marked(w, t);
                 match m.marks.is_empty() {
@@ -347,10 +352,15 @@ impl SearchIndex for TantivyIndex {
             };
             let title_m = whole(title_w.as_ref(), title_c.as_ref(), title);
             let title_en = whole(title_e.as_ref(), None, get(f.title_en));
-            let mut snippet = best(body_w.as_ref(), body_c.as_ref(), &body);
-            if snippet.text.is_empty() {
-                snippet.text = head(&body, SNIPPET_CHARS);
-            }
+            let passage = |g: Option<&SnippetGenerator>, c: Option<&SnippetGenerator>, t: &str| {
+                let mut m = best(g, c, t);
+                if m.text.is_empty() {
+                    m.text = head(t, SNIPPET_CHARS);
+                }
+                m
+            };
+            let snippet = passage(body_w.as_ref(), body_c.as_ref(), &body);
+            let snippet_en = passage(body_e.as_ref(), None, &body_en);
             hits.push(SearchHit {
                 id,
                 kind,
@@ -358,6 +368,7 @@ impl SearchIndex for TantivyIndex {
                 title: title_m,
                 title_en,
                 snippet,
+                snippet_en,
                 category: get(f.path),
             });
         }

@@ -13,6 +13,7 @@ fn doc(n: u128, title: &str, body: &str, questions: &[&str], category: &str) -> 
         title: title.into(),
         title_en: String::new(),
         body: body.into(),
+        body_en: String::new(),
         questions: questions.iter().map(|q| (*q).into()).collect(),
         tags: Vec::new(),
         category: category.into(),
@@ -208,4 +209,31 @@ fn updates_and_removals_are_visible_to_the_next_search() {
         .search(&SearchQuery::new("  ？！ "))
         .unwrap()
         .is_empty());
+}
+
+#[test]
+fn english_bodies_are_searched_and_get_their_own_snippet() {
+    let index = TantivyIndex::new().unwrap();
+    let mut d = doc(
+        9,
+        "光猫指示灯含义",
+        "LOS 红灯闪烁表示光信号中断。",
+        &[],
+        "broadband/fault",
+    );
+    d.title_en = "Modem lights explained".into();
+    d.body_en = "A flashing red LOS light means the fibre signal is lost.".into();
+    index.upsert(vec![d]).unwrap();
+    let hit = &index.search(&SearchQuery::new("fibre signal")).unwrap()[0];
+    assert!(hit.snippet.marks.is_empty(), "{:?}", hit.snippet);
+    let marked: Vec<String> = hit
+        .snippet_en
+        .runs()
+        .into_iter()
+        .filter(|(_, h)| *h)
+        .map(|(t, _)| t)
+        .collect();
+    assert_eq!(marked, vec!["fibre", "signal"]);
+    let hit = &index.search(&SearchQuery::new("光信号")).unwrap()[0];
+    assert!(!hit.snippet.marks.is_empty());
 }

@@ -32,6 +32,8 @@ pub struct SearchDoc {
     pub title_en: String,
     /// Body as plain text (Markdown stripped).
     pub body: String,
+    /// English body as plain text (empty when there is none).
+    pub body_en: String,
     /// Alternative phrasings of the question.
     pub questions: Vec<String>,
     /// Tags.
@@ -118,6 +120,8 @@ pub struct SearchHit {
     pub title_en: Marked,
     /// A passage of the body with matches highlighted.
     pub snippet: Marked,
+    /// A passage of the English body (empty when there is none), highlighted.
+    pub snippet_en: Marked,
     /// Category path.
     pub category: String,
 }

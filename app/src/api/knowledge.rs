@@ -26,19 +26,20 @@ macro_rules! call {
     };
 }
 
-/// Knowledge search (customers: public documents only).
+/// Knowledge search (customers: public documents only, whatever they ask for).
 #[server(endpoint = "kb/search")]
 pub async fn kb_search(
     text: String,
     kind: Option<DocKind>,
     category: Option<String>,
+    audience: Option<loopdesk::kb::Audience>,
 ) -> Result<Vec<HitView>, AppError> {
     let (state, user, locale) = support::caller().await?;
     let input = crate::knowledge::SearchInput {
         text,
         category,
         kind,
-        audience: None,
+        audience,
         limit: Some(20),
     };
     call!(

@@ -57,8 +57,11 @@ pub fn KnowledgePage(locale: Locale, base: &'static str, staff: bool) -> impl In
             let text = get("q").unwrap_or_default();
             let kind = get("kind").and_then(|k| DocKind::from_code(&k));
             let category = get("category");
+            let audience = get("audience")
+                .and_then(|a| Audience::from_code(&a))
+                .filter(|_| staff);
             let tab = get("tab").unwrap_or_else(|| "articles".into());
-            view! { <SearchHome text kind category tab locale base staff/> }.into_any()
+            view! { <SearchHome text kind category audience tab locale base staff/> }.into_any()
         }
     }
 }
@@ -68,6 +71,7 @@ fn SearchHome(
     text: String,
     kind: Option<DocKind>,
     category: Option<String>,
+    audience: Option<Audience>,
     tab: String,
     locale: Locale,
     base: &'static str,
@@ -79,10 +83,11 @@ fn SearchHome(
     let hits = Resource::new(
         {
             let (t, c) = (text.clone(), category.clone());
-            move || (t.clone(), kind, c.clone())
+            move || (t.clone(), kind, c.clone(), audience)
         },
-        |(t, k, c)| kb_search(t, k, c),
+        |(t, k, c, a)| kb_search(t, k, c, a),
     );
+    let audience_code = audience.map(|a| a.code()).unwrap_or_default();
     let kind_code = kind.map(|k| k.code()).unwrap_or_default();
     let chosen = category.unwrap_or_default();
     view! {
@@ -96,6 +101,13 @@ fn SearchHome(
                     <option value="article" selected=kind_code == "article">{tx.kind_articles}</option>
                     <option value="flow" selected=kind_code == "flow">{tx.kind_flows}</option>
                 </select>
+                {staff.then(|| view! {
+                    <select name="audience" aria-label=tx.col_audience>
+                        <option value="" selected=audience_code.is_empty()>{tx.audience_all}</option>
+                        <option value="internal" selected=audience_code == "internal">{tx.audience_internal}</option>
+                        <option value="public" selected=audience_code == "public">{tx.audience_public}</option>
+                    </select>
+                })}
                 <Suspense fallback=|| ()>
                     {move || Suspend::new({
                         let chosen = chosen.clone();
