@@ -12,43 +12,7 @@ use loopdesk::store::AuditAction;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::test_app::{TestApp, PASSWORD};
-
-async fn login(app: &TestApp, user: &str) -> reqwest::Client {
-    let c = app.client();
-    assert_eq!(
-        app.api_login(&c, user, PASSWORD).await.status(),
-        StatusCode::OK
-    );
-    c
-}
-
-async fn get(app: &TestApp, c: &reqwest::Client, path: &str) -> (StatusCode, Value) {
-    let r = c.get(app.url(path)).send().await.unwrap();
-    let s = r.status();
-    (s, r.json().await.unwrap_or(Value::Null))
-}
-
-async fn send(
-    app: &TestApp,
-    c: &reqwest::Client,
-    method: reqwest::Method,
-    path: &str,
-    body: Value,
-) -> (StatusCode, Value) {
-    let r = c
-        .request(method, app.url(path))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let s = r.status();
-    (s, r.json().await.unwrap_or(Value::Null))
-}
-
-async fn post(app: &TestApp, c: &reqwest::Client, path: &str, body: Value) -> (StatusCode, Value) {
-    send(app, c, reqwest::Method::POST, path, body).await
-}
+use crate::test_app::{get, login, post, send, TestApp};
 
 async fn csv(app: &TestApp, c: &reqwest::Client, kind: &str, text: &str) -> (StatusCode, Value) {
     let r = c

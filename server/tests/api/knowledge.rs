@@ -15,28 +15,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use crate::test_app::{TestApp, PASSWORD};
-
-async fn login(app: &TestApp, user: &str) -> reqwest::Client {
-    let c = app.client();
-    assert_eq!(
-        app.api_login(&c, user, PASSWORD).await.status(),
-        StatusCode::OK
-    );
-    c
-}
-
-async fn get(app: &TestApp, c: &reqwest::Client, path: &str) -> (StatusCode, Value) {
-    let r = c.get(app.url(path)).send().await.unwrap();
-    let s = r.status();
-    (s, r.json().await.unwrap_or(Value::Null))
-}
-
-async fn post(app: &TestApp, c: &reqwest::Client, path: &str, body: Value) -> (StatusCode, Value) {
-    let r = c.post(app.url(path)).json(&body).send().await.unwrap();
-    let s = r.status();
-    (s, r.json().await.unwrap_or(Value::Null))
-}
+use crate::test_app::{get, login, post, TestApp, PASSWORD};
 
 fn text(runs: &Value) -> String {
     runs.as_array()

@@ -132,3 +132,52 @@ pub fn session_cookie(response: &Response) -> Option<String> {
         .and_then(|v| v.split(';').next())
         .map(str::to_owned)
 }
+
+/// A browser-like client signed in as `user` (fails the test otherwise).
+pub async fn login(app: &TestApp, user: &str) -> Client {
+    let c = app.client();
+    assert_eq!(
+        app.api_login(&c, user, PASSWORD).await.status(),
+        reqwest::StatusCode::OK
+    );
+    c
+}
+
+/// `GET` a path: status and JSON body (`null` when there is none).
+pub async fn get(
+    app: &TestApp,
+    c: &Client,
+    path: &str,
+) -> (reqwest::StatusCode, serde_json::Value) {
+    let r = c.get(app.url(path)).send().await.unwrap();
+    let s = r.status();
+    (s, r.json().await.unwrap_or(serde_json::Value::Null))
+}
+
+/// A JSON request: status and JSON body (`null` when there is none).
+pub async fn send(
+    app: &TestApp,
+    c: &Client,
+    method: reqwest::Method,
+    path: &str,
+    body: serde_json::Value,
+) -> (reqwest::StatusCode, serde_json::Value) {
+    let r = c
+        .request(method, app.url(path))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let s = r.status();
+    (s, r.json().await.unwrap_or(serde_json::Value::Null))
+}
+
+/// `POST` JSON.
+pub async fn post(
+    app: &TestApp,
+    c: &Client,
+    path: &str,
+    body: serde_json::Value,
+) -> (reqwest::StatusCode, serde_json::Value) {
+    send(app, c, reqwest::Method::POST, path, body).await
+}
