@@ -15,6 +15,8 @@
 //! - [`agent`]: agent states (available, on call, wrap-up, break, offline) and their rules.
 //! - [`task`]: the outbound task list (follow-ups, overdue notices, callbacks, collections).
 //! - [`phrase`]: standard phrases (规范用语) with variables.
+//! - [`portal`]: the self-service portal's rules (verification codes, passwords, rate
+//!   limits, attachments, the customer-visible timeline).
 //! - [`token`]: API tokens (format, hashing, scopes, expiry, IP allowlist).
 //! - [`login`]: the sign-in throttle (5 failures in 15 minutes lock an account for 15 minutes).
 //! - [`clock`]: the time source port.
@@ -64,6 +66,7 @@ pub mod kb;
 pub mod locale;
 pub mod login;
 pub mod phrase;
+pub mod portal;
 pub mod sla;
 pub mod store;
 pub mod task;

@@ -183,7 +183,7 @@ impl Action {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Refusal {
-    /// Customers may only confirm or reject a resolution.
+    /// Customers may only reply (customer-visible) and confirm or reject a resolution.
     CustomersOnlyConfirm,
     /// Only the customer confirms in the portal.
     OnlyCustomersConfirm,
@@ -270,6 +270,13 @@ fn authorise(ticket: &Ticket, actor: &Actor, action: &Action) -> Result<(), Tran
     let forbid = |r| Err(TransitionError::Forbidden(r));
     match (actor.role, action) {
         (Role::Customer, Action::CustomerConfirm { .. }) => Ok(()),
+        (
+            Role::Customer,
+            Action::Comment {
+                visibility: Visibility::Customer,
+                ..
+            },
+        ) => Ok(()),
         (Role::Customer, _) => forbid(Refusal::CustomersOnlyConfirm),
         (Role::Admin, _) => forbid(Refusal::AdminsDoNotWorkTickets),
         (_, Action::CustomerConfirm { .. }) => forbid(Refusal::OnlyCustomersConfirm),
@@ -456,6 +463,40 @@ pub fn resolve_on_first_contact(
     )?;
     closed.ticket.resolved_on_first_contact = true;
     Ok([replied, closed])
+}
+
+/// A customer's reply from the portal: a customer-visible comment; on a ticket waiting for
+/// the customer it also resumes the work (the resolution clock runs again), as a customer
+/// reply reopens a pending ticket in other helpdesks.
+pub fn customer_reply(
+    ticket: &Ticket,
+    actor: &Actor,
+    text: String,
+) -> Result<Vec<Transition>, TransitionError> {
+    if actor.role != Role::Customer {
+        return Err(TransitionError::Forbidden(Refusal::CustomersOnlyConfirm));
+    }
+    let commented = apply(
+        ticket,
+        actor,
+        Action::Comment {
+            text,
+            visibility: Visibility::Customer,
+        },
+    )?;
+    if commented.ticket.state != TicketState::PendingCustomer {
+        return Ok(vec![commented]);
+    }
+    // The resume is the reply's consequence, not a customer action of its own.
+    let mut resumed = commented.ticket.clone();
+    resumed.state = TicketState::InProgress;
+    resumed.version += 1;
+    let resume = Transition {
+        ticket: resumed,
+        from: TicketState::PendingCustomer,
+        action: Action::Resume,
+    };
+    Ok(vec![commented, resume])
 }
 
 /// The codes of the actions `actor` may take on `ticket` now, in the order of
@@ -1036,6 +1077,43 @@ mod tests {
         assert_eq!(
             apply(&t, &actor(Role::Admin, CENTER), Action::Acknowledge),
             Err(TransitionError::Forbidden(Refusal::AdminsDoNotWorkTickets))
+        );
+        assert_eq!(
+            apply(
+                &t,
+                &customer,
+                Action::Comment {
+                    text: "x".into(),
+                    visibility: Visibility::Internal
+                }
+            ),
+            Err(TransitionError::Forbidden(Refusal::CustomersOnlyConfirm))
+        );
+        let reply = |state| {
+            customer_reply(&ticket(TicketKind::Complaint, state), &customer, "补充".into())
+                .map(|steps| {
+                    steps
+                        .iter()
+                        .map(|s| (s.action.code(), s.ticket.state, s.ticket.version))
+                        .collect::<Vec<_>>()
+                })
+        };
+        let v = ticket(TicketKind::Complaint, New).version;
+        assert_eq!(reply(InProgress), Ok(vec![("comment", InProgress, v + 1)]));
+        assert_eq!(
+            reply(PendingCustomer),
+            Ok(vec![
+                ("comment", PendingCustomer, v + 1),
+                ("resume", InProgress, v + 2)
+            ])
+        );
+        assert!(matches!(
+            reply(Closed),
+            Err(TransitionError::NotAllowedInState { .. })
+        ));
+        assert_eq!(
+            customer_reply(&t, &actor(Role::Agent, CENTER), "x".into()).map(|_| ()),
+            Err(TransitionError::Forbidden(Refusal::CustomersOnlyConfirm))
         );
         let resolved = ticket(TicketKind::Inquiry, Resolved);
         assert_eq!(
