@@ -228,7 +228,8 @@ pub struct RateRule {
 
 impl RateRule {
     /// The seed rules: a code per number per minute and 5 per hour; 20 codes per address
-    /// per hour; 10 code entries per number per hour; 30 sign-ins per address per 15 min.
+    /// per hour; 10 code entries per number per hour; 300 sign-ins per address per 15 min
+    /// (a whole shift of agents may sign in from behind one address).
     pub fn defaults(bucket: RateBucket) -> Vec<RateRule> {
         let r = |limit, window_seconds| RateRule {
             bucket,
@@ -239,7 +240,7 @@ impl RateRule {
             RateBucket::CodePerPhone => vec![r(1, 60), r(5, 3600)],
             RateBucket::CodePerIp => vec![r(20, 3600)],
             RateBucket::VerifyPerPhone => vec![r(10, 3600)],
-            RateBucket::SignInPerIp => vec![r(30, 900)],
+            RateBucket::SignInPerIp => vec![r(300, 900)],
         }
     }
 

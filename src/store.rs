@@ -5,6 +5,7 @@
 pub mod console;
 pub mod desk;
 pub mod knowledge;
+pub mod portal;
 
 use crate::login::LoginThrottle;
 use crate::user::{Department, DepartmentId, LoginName, User, UserId};
@@ -63,6 +64,8 @@ pub trait UserStore: Send + Sync {
     /// Stores the user's UI language choice.
     async fn set_locale(&self, id: UserId, locale: crate::locale::Locale)
         -> Result<(), StoreError>;
+    /// Replaces the password hash.
+    async fn set_password(&self, id: UserId, hash: PasswordHash) -> Result<(), StoreError>;
     /// Records a successful sign-in.
     async fn record_login(&self, id: UserId, now: DateTime<Utc>) -> Result<(), StoreError>;
     /// Number of users (to know whether demo data was seeded).

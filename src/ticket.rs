@@ -97,6 +97,20 @@ coded_enum!(
 );
 
 coded_enum!(
+    /// When a customer prefers to be contacted about their request.
+    ContactTime {
+        /// Any time.
+        Any = "any",
+        /// Working days, office hours.
+        WorkdayDaytime = "workday_daytime",
+        /// Working days after 18:00.
+        WorkdayEvening = "workday_evening",
+        /// Weekends.
+        Weekend = "weekend",
+    }
+);
+
+coded_enum!(
     /// Where a ticket is in the closed loop. Codes are stable.
     TicketState {
         /// 已受理: registered, the customer not yet told how it will be handled.

@@ -58,7 +58,8 @@ pub async fn hash_password(password: String) -> Result<PasswordHash, AppError> {
         })
 }
 
-async fn verify_password(password: String, hash: PasswordHash) -> Result<bool, AppError> {
+/// Verifies a password off the async threads.
+pub async fn verify_password(password: String, hash: PasswordHash) -> Result<bool, AppError> {
     let span = tracing::Span::current();
     tokio::task::spawn_blocking(move || {
         span.in_scope(|| verify_password_blocking(&password, &hash))

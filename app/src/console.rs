@@ -340,28 +340,41 @@ pub async fn billing_lookup(
     transaction_id: Option<String>,
 ) -> Result<BillingView, DeskError> {
     staff(user)?;
-    let (from, to) = range.unwrap_or((today - Duration::days(30), today));
-    if from > to || (to - from).num_days() > 366 {
-        return Err(DeskError::invalid("from", Invalid::BadDate));
-    }
     let c = stores.customers.get_customer(customer).await?;
-    let data = provider.billing(&c, from, to).await.map_err(|e| {
-        tracing::error!(error = %e, "billing provider failed");
-        match e {
-            ProviderError::Unavailable(_) => DeskError::Upstream,
-            ProviderError::Store(_) => DeskError::Internal,
-        }
-    })?;
+    let view = billing_view(provider, today, &c, range, locale).await?;
     access_log(
         stores,
         now,
         user,
         AuditAction::BillingViewed,
         customer,
-        format!("billing {from}..{to}"),
+        format!("billing {}..{}", view.from, view.to),
         transaction_id,
     )
     .await?;
+    Ok(view)
+}
+
+/// A customer's billing: accounts, the last bills, payments and usage in the range
+/// (default: the last 30 days; at most a year). Callers check who may see it.
+pub async fn billing_view(
+    provider: &dyn BillingProvider,
+    today: NaiveDate,
+    c: &Customer,
+    range: Option<(NaiveDate, NaiveDate)>,
+    locale: Locale,
+) -> Result<BillingView, DeskError> {
+    let (from, to) = range.unwrap_or((today - Duration::days(30), today));
+    if from > to || (to - from).num_days() > 366 {
+        return Err(DeskError::invalid("from", Invalid::BadDate));
+    }
+    let data = provider.billing(c, from, to).await.map_err(|e| {
+        tracing::error!(error = %e, "billing provider failed");
+        match e {
+            ProviderError::Unavailable(_) => DeskError::Upstream,
+            ProviderError::Store(_) => DeskError::Internal,
+        }
+    })?;
     let usage = data
         .accounts
         .iter()

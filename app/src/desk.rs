@@ -16,6 +16,7 @@ use loopdesk::store::desk::{
     NewTicket, Notification, NotificationKind, SlaSnapshot, StoredCalendar, TicketDetails,
     TicketRecord, TicketWrite, CALENDAR_CODES,
 };
+use loopdesk::store::portal::{CustomerNotice, NoticeKind};
 use loopdesk::store::{AuditAction, AuditEntry, StoreError};
 use loopdesk::task::{OutboundTask, TaskReason};
 use loopdesk::ticket::action::{self, Action, Actor, TransitionError};
@@ -80,6 +81,18 @@ pub enum Invalid {
         /// What is wrong.
         why: loopdesk::flow::RunError,
     },
+    /// Not a mainland mobile number.
+    Phone(loopdesk::portal::PhoneError),
+    /// The password breaks the customers' rule.
+    Password(loopdesk::portal::PasswordError),
+    /// The verification code was refused.
+    Code(loopdesk::portal::CodeError),
+    /// The file was refused.
+    Attachment(loopdesk::portal::attachment::AttachmentError),
+    /// The number has a portal account already.
+    Registered,
+    /// The current password does not match.
+    WrongPassword,
 }
 
 /// The one error type of the desk use cases.
@@ -121,6 +134,11 @@ pub enum DeskError {
     Run(loopdesk::flow::RunError),
     /// The answer bot refused the turn.
     Bot(loopdesk::kb::bot::BotError),
+    /// Too many attempts: try again at `retry_at`.
+    RateLimited {
+        /// When another attempt will be accepted.
+        retry_at: DateTime<Utc>,
+    },
     /// A failure logged on the server.
     Internal,
 }
@@ -165,7 +183,7 @@ fn internal(e: impl std::fmt::Debug) -> DeskError {
     DeskError::Internal
 }
 
-fn text(field: &str, value: &str, max: usize, required: bool) -> Result<(), DeskError> {
+pub(crate) fn text(field: &str, value: &str, max: usize, required: bool) -> Result<(), DeskError> {
     if required && value.trim().is_empty() {
         return Err(DeskError::invalid(field, Invalid::Required));
     }
@@ -311,6 +329,8 @@ fn details(subject: &str, description: &str, category: &str) -> Result<TicketDet
         subject: subject.trim().to_owned(),
         description: description.trim().to_owned(),
         category: category.trim().to_owned(),
+        account: None,
+        contact_time: None,
     })
 }
 
@@ -388,6 +408,16 @@ async fn register_as(
             return Err(DeskError::invalid("call_id", Invalid::Unknown));
         }
     }
+    let account = match input.account.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(number) => {
+            let accounts = stores.billing.customer_accounts(customer.id).await?;
+            if !accounts.iter().any(|a| a.number == number) {
+                return Err(DeskError::invalid("account", Invalid::Unknown));
+            }
+            Some(number.to_owned())
+        }
+    };
     let ticket = Ticket::register(Registration {
         id: TicketId(Uuid::new_v4()),
         kind: input.kind,
@@ -440,7 +470,11 @@ async fn register_as(
         .create_ticket(NewTicket {
             day: local_day(&cfg, now),
             ticket,
-            details: details(&input.subject, &input.description, &input.category)?,
+            details: TicketDetails {
+                account,
+                contact_time: input.contact_time,
+                ..details(&input.subject, &input.description, &input.category)?
+            },
             registered_at: now,
             registered_by: Some(user.id),
             events,
@@ -628,6 +662,36 @@ pub async fn act(
     expected_version: u64,
     action: Action,
 ) -> Result<(), DeskError> {
+    let (actor, record) = load_for_action(stores, user, id, expected_version).await?;
+    check_references(stores, &action).await?;
+    let step = action::apply(&record.ticket, &actor, action).map_err(DeskError::Refused)?;
+    commit(stores, now, user, &record, vec![step]).await
+}
+
+/// A customer's reply from the portal (a reply to a ticket waiting for them resumes it).
+pub async fn customer_reply(
+    stores: &Stores,
+    now: DateTime<Utc>,
+    user: &User,
+    id: TicketId,
+    expected_version: u64,
+    body: &str,
+) -> Result<(), DeskError> {
+    let (actor, record) = load_for_action(stores, user, id, expected_version).await?;
+    text("text", body, MAX_TEXT, true)?;
+    let steps = action::customer_reply(&record.ticket, &actor, body.trim().to_owned())
+        .map_err(DeskError::Refused)?;
+    commit(stores, now, user, &record, steps).await
+}
+
+/// The actor and the ticket for an action: customers reach only their own tickets (any
+/// other is "not found"); the version must be the one the caller saw.
+async fn load_for_action(
+    stores: &Stores,
+    user: &User,
+    id: TicketId,
+    expected_version: u64,
+) -> Result<(Actor, TicketRecord), DeskError> {
     let actor = match user.role {
         Role::Customer => Actor {
             user: user.id,
@@ -638,26 +702,66 @@ pub async fn act(
     };
     let record = stores.tickets.get_ticket(id).await?;
     if user.role == Role::Customer {
-        // Customers reach only their own tickets (the portal links users to customers
-        // later); until then they reach none.
-        return Err(DeskError::NotFound);
+        let own = own_customer(stores, user).await?;
+        if record.ticket.customer != own.id {
+            return Err(DeskError::NotFound);
+        }
     }
     if record.ticket.version != expected_version {
         return Err(DeskError::Conflict {
             current_version: record.ticket.version,
         });
     }
-    check_references(stores, &action).await?;
-    let transition = action::apply(&record.ticket, &actor, action).map_err(DeskError::Refused)?;
-    let new_event = NewEvent {
-        at: now,
-        actor: Some(user.id),
-        kind: EventKind::Action(transition.action),
-        from: Some(transition.from),
-        to: transition.ticket.state,
+    Ok((actor, record))
+}
+
+/// What the customer hears of a step taken by staff: an answer, a message for them, or a
+/// state change. Their own steps and internal ones tell them nothing.
+fn customer_notice(
+    user: &User,
+    step: &action::Transition,
+    now: DateTime<Utc>,
+) -> Option<CustomerNotice> {
+    if user.role == Role::Customer {
+        return None;
+    }
+    let kind = match &step.action {
+        Action::Reply { .. } => NoticeKind::Answered,
+        Action::Comment {
+            visibility: action::Visibility::Customer,
+            ..
+        } => NoticeKind::Message,
+        _ if step.from != step.ticket.state => NoticeKind::StateChanged,
+        _ => return None,
     };
+    Some(CustomerNotice {
+        id: Uuid::new_v4(),
+        customer: step.ticket.customer,
+        ticket: step.ticket.id,
+        kind,
+        state: step.ticket.state,
+        at: now,
+        read: false,
+    })
+}
+
+/// Writes the steps of one action (events, SLA state, follow-up tasks, notifications and
+/// customer notices) in one version-checked store call.
+async fn commit(
+    stores: &Stores,
+    now: DateTime<Utc>,
+    user: &User,
+    record: &TicketRecord,
+    steps: Vec<action::Transition>,
+) -> Result<(), DeskError> {
+    let id = record.ticket.id;
+    let expected_version = record.ticket.version;
+    let Some(last) = steps.last() else {
+        return Ok(());
+    };
+    let after = last.ticket.clone();
     let mut notifications = Vec::new();
-    if transition.ticket.escalation_level > record.ticket.escalation_level {
+    if after.escalation_level > record.ticket.escalation_level {
         notifications.push(Notification {
             id: Uuid::new_v4(),
             role: Role::Supervisor,
@@ -666,18 +770,31 @@ pub async fn act(
             at: now,
         });
     }
+    let customer_notices = steps
+        .iter()
+        .filter_map(|s| customer_notice(user, s, now))
+        .collect();
+    let new_events: Vec<NewEvent> = steps
+        .into_iter()
+        .map(|step| NewEvent {
+            at: now,
+            actor: Some(user.id),
+            to: step.ticket.state,
+            kind: EventKind::Action(step.action),
+            from: Some(step.from),
+        })
+        .collect();
     let stored = stores.tickets.ticket_events(id).await?;
-    let new_events = vec![new_event];
     let cfg = load_sla_config(stores).await?;
     let (clock, fired) = history(&stored, &new_events);
-    let sla = snapshot(&cfg, &transition.ticket, &clock, &fired, now)?;
+    let sla = snapshot(&cfg, &after, &clock, &fired, now)?;
     // Entering `resolved` puts a follow-up call on the task list (due when the follow-up
     // target is); leaving it closes any follow-up still open.
-    let (from, to) = (transition.from, transition.ticket.state);
+    let (from, to) = (record.ticket.state, after.state);
     let mut outbound = Vec::new();
     let mut supersede = Vec::new();
     if to == TicketState::Resolved && from != TicketState::Resolved {
-        if transition.ticket.kind.requires_follow_up() {
+        if after.kind.requires_follow_up() {
             let due = sla
                 .targets
                 .iter()
@@ -686,9 +803,9 @@ pub async fn act(
             let mut task = OutboundTask::new(
                 Uuid::new_v4(),
                 TaskReason::FollowUp,
-                Some(transition.ticket.customer),
-                customer_phone(stores, transition.ticket.customer).await?,
-                transition.ticket.department,
+                Some(after.customer),
+                customer_phone(stores, after.customer).await?,
+                after.department,
                 due,
                 now,
             );
@@ -705,12 +822,13 @@ pub async fn act(
         stores,
         expected_version,
         TicketWrite {
-            ticket: transition.ticket,
+            ticket: after,
             events: new_events,
             sla,
             outbound,
             supersede,
             notifications,
+            customer_notices,
             at: now,
         },
     )
@@ -922,6 +1040,7 @@ async fn sweep_ticket(
             outbound,
             supersede: Vec::new(),
             notifications,
+            customer_notices: Vec::new(),
             at: now,
         },
     )
@@ -1255,6 +1374,17 @@ impl DeskError {
                 problem: Invalid::Answer { label, why },
                 ..
             } => crate::i18n::knowledge::answer_error(label, why, locale),
+            DeskError::RateLimited { .. } => crate::i18n::portal::rate_limited(locale),
+            DeskError::Invalid {
+                problem:
+                    p @ (Invalid::Phone(_)
+                    | Invalid::Password(_)
+                    | Invalid::Code(_)
+                    | Invalid::Attachment(_)
+                    | Invalid::Registered
+                    | Invalid::WrongPassword),
+                ..
+            } => crate::i18n::portal::problem(p, locale),
             DeskError::Invalid { field, problem } => {
                 let f = field_name(field, locale);
                 let what = match (problem, zh) {
@@ -1320,6 +1450,7 @@ impl DeskError {
                     (Invalid::BadDate, false) => {
                         "is not a valid date range (YYYY-MM-DD, at most a year)".to_owned()
                     }
+                    (p, _) => crate::i18n::portal::problem(p, locale),
                 };
                 if zh {
                     format!("{f}{what}")

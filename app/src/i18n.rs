@@ -10,6 +10,7 @@ pub mod console;
 pub mod desk;
 pub mod knowledge;
 pub mod names;
+pub mod portal;
 
 use loopdesk::access::Area;
 use loopdesk::locale::Locale;

@@ -1257,6 +1257,8 @@ pub async fn submit_run(
     {
         if let Some(customer) = next.customer {
             let input = RegisterInput {
+                account: None,
+                contact_time: None,
                 kind: *kind,
                 channel: match user.role {
                     Role::Customer => Channel::Portal,
@@ -1630,6 +1632,8 @@ pub async fn bot_hand_over(
         return Err(DeskError::Bot(loopdesk::kb::bot::BotError::Closed));
     }
     let input = RegisterInput {
+        account: None,
+        contact_time: None,
         kind: TicketKind::Inquiry,
         channel: Channel::Chat,
         priority: loopdesk::ticket::Priority::Normal,

@@ -28,6 +28,10 @@ pub mod knowledge;
 #[cfg(feature = "ssr")]
 pub mod live;
 #[cfg(feature = "ssr")]
+pub mod messaging;
+#[cfg(feature = "ssr")]
+pub mod portal;
+#[cfg(feature = "ssr")]
 pub mod state;
 #[cfg(feature = "ssr")]
 pub mod tokens;

@@ -54,6 +54,8 @@ pub struct Stores {
     pub knowledge: Arc<dyn KnowledgeStore>,
     /// SOP flows, runs and bot conversations.
     pub flows: Arc<dyn FlowStore>,
+    /// Portal codes, rate limits, attachments and customer notices.
+    pub portal: Arc<dyn loopdesk::store::portal::PortalStore>,
 }
 
 /// Everything a request handler needs.
@@ -73,6 +75,8 @@ pub struct AppState {
     pub billing: crate::console::Provider,
     /// The knowledge search index (articles and flows).
     pub search: crate::knowledge::Index,
+    /// Where SMS and e-mail to customers go.
+    pub sender: crate::messaging::Sender,
     /// A hash to verify against when the login name is unknown, so that unknown and known
     /// users cost the same time.
     pub dummy_hash: PasswordHash,

@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 pub mod console;
 pub mod knowledge;
+pub mod portal;
 
 /// Resolved on the first contact (inquiries and queries on the call).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,6 +52,12 @@ pub struct RegisterInput {
     /// The call it was registered on (linked to the ticket).
     #[serde(default)]
     pub call_id: Option<String>,
+    /// The customer's account it concerns (must be theirs).
+    #[serde(default)]
+    pub account: Option<String>,
+    /// When the customer prefers to be contacted.
+    #[serde(default)]
+    pub contact_time: Option<loopdesk::ticket::ContactTime>,
 }
 
 fn normal_priority() -> Priority {

@@ -228,6 +228,8 @@ async fn sweeper(n: usize) {
             .create_ticket(NewTicket {
                 ticket,
                 details: TicketDetails {
+                    account: None,
+                    contact_time: None,
                     subject: format!("投诉 {i}"),
                     description: String::new(),
                     category: String::new(),
@@ -275,6 +277,8 @@ async fn actions(n: usize, clients: usize) {
     // 1 000 tickets, so each gets a handful of events as real tickets do.
     for (i, c) in customers.iter().enumerate() {
         let input = app::views::RegisterInput {
+            account: None,
+            contact_time: None,
             kind: TicketKind::Complaint,
             channel: Channel::Phone,
             priority: Priority::Normal,

@@ -8,6 +8,7 @@ pub mod calls;
 pub mod console;
 pub mod error;
 pub mod knowledge;
+pub mod portal;
 pub mod session;
 pub mod tickets;
 
@@ -132,6 +133,29 @@ pub fn routes() -> Router<AppState> {
             get(tickets::policies).put(tickets::put_policies),
         )
         .route("/sla/preview", post(tickets::preview))
+        .route("/portal/codes", post(portal::send_code))
+        .route("/portal/register", post(portal::register))
+        .route("/portal/password/reset", post(portal::reset_password))
+        .route("/portal/password", axum::routing::put(portal::change_password))
+        .route("/portal/home", get(portal::home))
+        .route(
+            "/portal/tickets",
+            get(portal::tickets)
+                .post(portal::submit)
+                .layer(DefaultBodyLimit::max(portal::UPLOAD_LIMIT)),
+        )
+        .route("/portal/tickets/{id}", get(portal::ticket))
+        .route("/portal/tickets/{id}/replies", post(portal::reply))
+        .route("/portal/tickets/{id}/confirm", post(portal::confirm))
+        .route(
+            "/portal/tickets/{id}/attachments",
+            post(portal::add_files).layer(DefaultBodyLimit::max(portal::UPLOAD_LIMIT)),
+        )
+        .route("/portal/bills", get(portal::bills))
+        .route("/portal/bills/{account}/{period}/csv", get(portal::bill_csv))
+        .route("/portal/notices", get(portal::notices))
+        .route("/portal/notices/read", post(portal::read_notices))
+        .route("/attachments/{id}", get(portal::attachment))
         .route("/openapi.json", get(openapi))
         .route("/cti/events", post(calls::cti_event))
         .route("/calls", get(calls::list))

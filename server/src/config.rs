@@ -71,6 +71,9 @@ pub struct Config {
     /// Base URL of an external billing system; billing lookups use the local store when
     /// absent.
     pub billing_url: Option<String>,
+    /// File that SMS and e-mail to customers are appended to (JSON lines) for a gateway
+    /// to pick up; absent: they are written to the log (the demo shows codes there).
+    pub sms_spool: Option<std::path::PathBuf>,
 }
 
 /// What the command line asks for.
@@ -138,6 +141,8 @@ ENVIRONMENT:
     LEPTOS_SITE_ROOT          built site directory (default target/site)
     LOOPDESK_SWEEP_SECONDS    seconds between SLA sweeper passes (default 1; 0 = off)
     LOOPDESK_BILLING_URL      external billing system (http://…); default: local billing data
+    LOOPDESK_SMS_SPOOL        file to append customer SMS/e-mail to as JSON lines (for a
+                              gateway); default: the log, where the demo shows codes
     RUST_LOG                  log filter (default info)
     LOOPDESK_LOG_FORMAT       text (default) or json";
 
@@ -195,6 +200,7 @@ ENVIRONMENT:
             }
         }
         Ok(Config {
+            sms_spool: var("LOOPDESK_SMS_SPOOL").map(std::path::PathBuf::from),
             billing_url,
             sweep_seconds,
             database_url,

@@ -314,6 +314,8 @@ async fn seed_desk(
         ids.push(c.id.0);
     }
     let input = |kind, complexity, customer: Uuid, subject: &str, on_call| RegisterInput {
+        account: None,
+        contact_time: None,
         kind,
         channel: Channel::Phone,
         priority: Priority::Normal,
@@ -333,6 +335,8 @@ async fn seed_desk(
         earlier,
         agent,
         RegisterInput {
+            account: None,
+            contact_time: None,
             description: "客户称本月话费比上月多出 58 元，要求核查套餐外流量费用。".into(),
             category: "billing/charge_dispute".into(),
             ..input(
@@ -390,6 +394,8 @@ async fn seed_desk(
         earlier,
         agent,
         RegisterInput {
+            account: None,
+            contact_time: None,
             first_contact: Some(desk::FirstContact {
                 resolution: "告知客户 5G 套餐资费及办理方式。".into(),
                 cause_category: "plan/information".into(),
@@ -404,6 +410,8 @@ async fn seed_desk(
         earlier,
         agent,
         RegisterInput {
+            account: None,
+            contact_time: None,
             channel: Channel::Portal,
             ..input(
                 TicketKind::FaultReport,

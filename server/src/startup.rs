@@ -137,9 +137,14 @@ impl Application {
             ),
             Err(e) => anyhow::bail!("cannot build the knowledge index: {e:?}"),
         }
+        let sender: app::messaging::Sender = match &config.sms_spool {
+            Some(path) => Arc::new(app::messaging::SpoolSender::new(path.clone())),
+            None => Arc::new(app::messaging::LogSender),
+        };
         let state = AppState {
             billing,
             search,
+            sender,
             leptos_options,
             stores: backend.stores,
             clock,

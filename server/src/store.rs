@@ -41,7 +41,8 @@ impl Backend {
                 phrases: db.clone(),
                 tokens: db.clone(),
                 knowledge: db.clone(),
-                flows: db,
+                flows: db.clone(),
+                portal: db,
             },
             sessions,
         }

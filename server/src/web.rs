@@ -70,6 +70,7 @@ pub struct LoginForm {
 /// `POST /login`.
 pub async fn post_login(
     State(state): State<AppState>,
+    axum::extract::ConnectInfo(client): axum::extract::ConnectInfo<std::net::SocketAddr>,
     session: Session,
     Extension(tx): Extension<TransactionId>,
     headers: HeaderMap,
@@ -84,6 +85,16 @@ pub async fn post_login(
     };
     if !same_origin(&headers) {
         return login_redirect(&keep("origin"));
+    }
+    let ip = client.ip().to_string();
+    let bucket = loopdesk::portal::RateBucket::SignInPerIp;
+    match app::portal::limit(&state.stores, bucket, &ip, state.clock.now()).await {
+        Ok(()) => {}
+        Err(app::desk::DeskError::RateLimited { .. }) => return login_redirect(&keep("rate")),
+        Err(e) => {
+            tracing::error!(error = ?e, "sign-in rate limit check failed");
+            return login_redirect(&keep("internal"));
+        }
     }
     let session = AuthSession(session);
     match auth::sign_in(&state, &session, &form.username, &form.password, Some(tx.0)).await {

@@ -42,6 +42,12 @@ pub struct TicketDetails {
     pub description: String,
     /// Business category (e.g. `billing/charge_dispute`).
     pub category: String,
+    /// The customer's account it concerns, if one.
+    #[serde(default)]
+    pub account: Option<String>,
+    /// When the customer prefers to be contacted.
+    #[serde(default)]
+    pub contact_time: Option<crate::ticket::ContactTime>,
 }
 
 /// The SLA snapshot stored with a ticket after each write.
@@ -92,6 +98,8 @@ pub struct TicketWrite {
     pub supersede: Vec<TaskReason>,
     /// Notifications raised by the change.
     pub notifications: Vec<Notification>,
+    /// In-portal notices for the ticket's customer.
+    pub customer_notices: Vec<super::portal::CustomerNotice>,
     /// When.
     pub at: DateTime<Utc>,
 }

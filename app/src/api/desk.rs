@@ -120,6 +120,10 @@ pub(crate) mod support {
             DeskError::Forbidden => (AppError::Forbidden, StatusCode::FORBIDDEN),
             DeskError::NotFound => (AppError::NotFound, StatusCode::NOT_FOUND),
             DeskError::Internal => (AppError::Internal, StatusCode::INTERNAL_SERVER_ERROR),
+            e @ DeskError::RateLimited { .. } => (
+                AppError::Refused(e.message(locale)),
+                StatusCode::TOO_MANY_REQUESTS,
+            ),
             e @ DeskError::Conflict { .. } => {
                 (AppError::Conflict(e.message(locale)), StatusCode::CONFLICT)
             }

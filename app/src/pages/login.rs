@@ -43,6 +43,7 @@ pub fn login_error_message(code: &str, minutes: Option<&str>, locale: Locale) ->
         "disabled" => tx.err_disabled.to_owned(),
         "origin" => tx.err_bad_origin.to_owned(),
         "internal" => tx.err_internal.to_owned(),
+        "rate" => crate::i18n::portal::rate_limited(locale),
         _ => return None,
     })
 }

@@ -281,6 +281,8 @@ fn RegisterForm(locale: Locale) -> impl IntoView {
         };
         let kind_v = TicketKind::from_code(&kind.get_untracked()).unwrap_or(TicketKind::Inquiry);
         let input = RegisterInput {
+            account: None,
+            contact_time: None,
             kind: kind_v,
             channel: Channel::from_code(&channel.get_untracked()).unwrap_or(Channel::Phone),
             priority: Priority::from_code(&priority.get_untracked()).unwrap_or(Priority::Normal),

@@ -142,7 +142,44 @@ impl Caller {
     /// refusals, 422 for missing fields), invalid fields 422 naming the field, stale
     /// versions 409.
     pub fn desk_error(&self, e: &DeskError) -> ApiError {
+        desk_error(e, self.locale, &self.ctx)
+    }
+
+    /// A 422 naming a field, with a message in the caller's language.
+    pub fn invalid(&self, field: &str, message: String) -> ApiError {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::Validation,
+            message,
+            &self.ctx,
+        )
+        .field(field.to_owned())
+    }
+}
+
+/// The REST error for a desk error, for signed-in and anonymous callers alike.
+pub fn desk_error(e: &DeskError, locale: Locale, ctx: &ApiCtx) -> ApiError {
+    {
+        use app::desk::Invalid;
+        use loopdesk::portal::attachment::AttachmentError;
         let (status, code, field) = match e {
+            DeskError::RateLimited { .. } => {
+                (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited, None)
+            }
+            DeskError::Invalid {
+                field,
+                problem: Invalid::Attachment(a),
+            } => (
+                match a {
+                    AttachmentError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+                    AttachmentError::UnsupportedType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    AttachmentError::Empty | AttachmentError::TooMany => {
+                        StatusCode::UNPROCESSABLE_ENTITY
+                    }
+                },
+                ErrorCode::Validation,
+                Some(field.clone()),
+            ),
             DeskError::Forbidden => (StatusCode::FORBIDDEN, ErrorCode::Forbidden, None),
             DeskError::NotFound => (StatusCode::NOT_FOUND, ErrorCode::NotFound, None),
             DeskError::Conflict { .. } => (StatusCode::CONFLICT, ErrorCode::Conflict, None),
@@ -209,9 +246,13 @@ impl Caller {
             DeskError::Token(_) => (StatusCode::UNAUTHORIZED, ErrorCode::Unauthenticated, None),
             DeskError::Internal => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal, None),
         };
-        let mut err = ApiError::new(status, code, e.message(self.locale), &self.ctx);
+        let mut err = ApiError::new(status, code, e.message(locale), ctx);
         if let Some(f) = field {
             err = err.field(f);
+        }
+        if let DeskError::RateLimited { retry_at } = e {
+            let now = chrono::Utc::now();
+            err = err.retry_after((*retry_at - now).num_seconds().max(1));
         }
         if let DeskError::Import(issues) = e {
             err = err.issues(
@@ -219,23 +260,12 @@ impl Caller {
                     .iter()
                     .map(|i| super::error::Issue {
                         issue: i.clone(),
-                        message: app::i18n::names::import_issue(i, self.locale),
+                        message: app::i18n::names::import_issue(i, locale),
                     })
                     .collect(),
             );
         }
         err
-    }
-
-    /// A 422 naming a field, with a message in the caller's language.
-    pub fn invalid(&self, field: &str, message: String) -> ApiError {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            ErrorCode::Validation,
-            message,
-            &self.ctx,
-        )
-        .field(field.to_owned())
     }
 }
 

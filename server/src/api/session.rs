@@ -87,11 +87,20 @@ async fn session_body(
 /// `POST /api/v1/session`.
 pub async fn create_session(
     State(state): State<AppState>,
+    axum::extract::ConnectInfo(client): axum::extract::ConnectInfo<std::net::SocketAddr>,
     session: Session,
     ctx: ApiCtx,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Json<SessionBody>, ApiError> {
     let tx = t(ctx.locale);
+    app::portal::limit(
+        &state.stores,
+        loopdesk::portal::RateBucket::SignInPerIp,
+        &client.ip().to_string(),
+        state.clock.now(),
+    )
+    .await
+    .map_err(|e| super::caller::desk_error(&e, ctx.locale, &ctx))?;
     let session = AuthSession(session);
     let result = auth::sign_in(
         &state,

@@ -24,6 +24,7 @@ use uuid::Uuid;
 mod console;
 mod desk;
 mod knowledge;
+mod portal;
 mod rows;
 mod work;
 
@@ -195,6 +196,19 @@ impl UserStore for SqliteBackend {
     async fn set_locale(&self, id: UserId, locale: Locale) -> Result<(), StoreError> {
         let done = sqlx::query("update users set locale = $1 where id = $2")
             .bind(locale.code())
+            .bind(id.0.to_string())
+            .execute(&self.pool)
+            .await
+            .map_err(other)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    async fn set_password(&self, id: UserId, hash: PasswordHash) -> Result<(), StoreError> {
+        let done = sqlx::query("update users set password_hash = $1 where id = $2")
+            .bind(hash.0)
             .bind(id.0.to_string())
             .execute(&self.pool)
             .await

@@ -268,6 +268,8 @@ async fn stored_ticket(
         .create_ticket(NewTicket {
             ticket: t.clone(),
             details: TicketDetails {
+                account: None,
+                contact_time: None,
                 subject: format!("due in {due_in_minutes}"),
                 description: String::new(),
                 category: String::new(),
@@ -352,7 +354,7 @@ pub async fn ticket_writes_are_version_checked_and_chained(stores: &Stores) {
     next.state = TicketState::Acknowledged;
     next.version = 2;
     let write = |ticket: loopdesk::ticket::Ticket| TicketWrite {
-        ticket,
+        ticket: ticket.clone(),
         events: vec![NewEvent {
             at: t0() + Duration::minutes(1),
             actor: None,
@@ -364,6 +366,15 @@ pub async fn ticket_writes_are_version_checked_and_chained(stores: &Stores) {
         outbound: Vec::new(),
         supersede: Vec::new(),
         notifications: Vec::new(),
+        customer_notices: vec![loopdesk::store::portal::CustomerNotice {
+            id: Uuid::new_v4(),
+            customer: t.customer,
+            ticket: t.id,
+            kind: loopdesk::store::portal::NoticeKind::StateChanged,
+            state: ticket.state,
+            at: t0() + Duration::minutes(1),
+            read: false,
+        }],
         at: t0() + Duration::minutes(1),
     };
     stores
@@ -385,6 +396,10 @@ pub async fn ticket_writes_are_version_checked_and_chained(stores: &Stores) {
     let events = stores.tickets.ticket_events(t.id).await.unwrap();
     assert_eq!(events.len(), 2);
     assert_eq!(verify_chain(&events), Ok(()));
+    // The notice came with the successful write only.
+    let notices = stores.portal.notices(t.customer, 10).await.unwrap();
+    assert_eq!(notices.len(), 1);
+    assert_eq!(notices[0].state, TicketState::Acknowledged);
     assert!(matches!(
         stores
             .tickets
@@ -1049,6 +1064,74 @@ pub async fn flows_freeze_versions_and_runs_are_version_checked(stores: &Stores)
     ));
 }
 
+pub async fn portal_codes_limits_files_and_notices(stores: &Stores) {
+    use loopdesk::portal::attachment::FileKind;
+    use loopdesk::portal::{CodePurpose, RateBucket, VerificationCode};
+    use loopdesk::store::portal::AttachmentMeta;
+    let p = &stores.portal;
+    // Codes: one per number and purpose, attempts counted, used once.
+    let (first, _) = VerificationCode::issue("13800000001", CodePurpose::Register, 1, t0());
+    p.put_code(&first).await.unwrap();
+    let (second, _) = VerificationCode::issue("13800000001", CodePurpose::Register, 2, t0());
+    p.put_code(&second).await.unwrap();
+    assert_eq!(
+        p.get_code("13800000001", CodePurpose::Register).await.unwrap(),
+        Some(second.clone())
+    );
+    assert_eq!(p.get_code("13800000001", CodePurpose::Reset).await.unwrap(), None);
+    p.code_failed("13800000001", CodePurpose::Register).await.unwrap();
+    let stored = p.get_code("13800000001", CodePurpose::Register).await.unwrap().unwrap();
+    assert_eq!(stored.attempts, 1);
+    assert!(p.consume_code("13800000001", CodePurpose::Register).await.unwrap());
+    assert!(!p.consume_code("13800000001", CodePurpose::Register).await.unwrap());
+    // Rate hits in a window.
+    for m in [0, 10, 20] {
+        p.record_rate_hit(RateBucket::CodePerIp, "10.0.0.1", t0() + Duration::minutes(m))
+            .await
+            .unwrap();
+    }
+    let hits = p
+        .rate_hits(RateBucket::CodePerIp, "10.0.0.1", t0() + Duration::minutes(5))
+        .await
+        .unwrap();
+    assert_eq!(hits.len(), 2);
+    assert!(p
+        .rate_hits(RateBucket::CodePerPhone, "10.0.0.1", t0())
+        .await
+        .unwrap()
+        .is_empty());
+    // Files: bytes round-trip, the per-ticket maximum holds.
+    let d = dept(stores, "center").await;
+    let c = customer("王芳", "13800000009");
+    stores.customers.create_customer(&c, t0()).await.unwrap();
+    let t = stored_ticket(stores, d, &c, 30).await;
+    let meta = |n: u8| AttachmentMeta {
+        id: Uuid::new_v4(),
+        ticket: t.id,
+        customer: c.id,
+        uploaded_by: None,
+        name: format!("{n}.png"),
+        kind: FileKind::Png,
+        size: 3,
+        sha256: "x".into(),
+        created_at: t0() + Duration::seconds(i64::from(n)),
+    };
+    let a = meta(1);
+    p.add_attachment(&a, &[1, 2, 3], 2).await.unwrap();
+    p.add_attachment(&meta(2), &[4, 5, 6], 2).await.unwrap();
+    assert!(matches!(
+        p.add_attachment(&meta(3), &[7], 2).await,
+        Err(StoreError::Conflict { what: "attachments" })
+    ));
+    let listed = p.attachments(t.id).await.unwrap();
+    assert_eq!(listed.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(), ["1.png", "2.png"]);
+    assert_eq!(p.attachment(a.id).await.unwrap(), (a, vec![1, 2, 3]));
+    assert!(matches!(p.attachment(Uuid::new_v4()).await, Err(StoreError::NotFound)));
+    // Notices: none yet, read marks all.
+    assert_eq!(p.unread_notices(c.id).await.unwrap(), 0);
+    assert_eq!(p.mark_notices_read(c.id).await.unwrap(), 0);
+}
+
 async fn sqlite() -> (tempfile::TempDir, Stores) {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/conformance.db?mode=rwc", dir.path().display());
@@ -1090,4 +1173,5 @@ on_sqlite!(
     articles_keep_versions_and_a_live_version,
     categories_synonyms_and_zero_results_round_trip,
     flows_freeze_versions_and_runs_are_version_checked,
+    portal_codes_limits_files_and_notices,
 );

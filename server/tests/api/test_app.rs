@@ -55,6 +55,7 @@ pub fn config(db_url: &str) -> Config {
         site_root: "target/site".into(),
         sweep_seconds: 0,
         billing_url: None,
+        sms_spool: None,
     }
 }
 
@@ -69,7 +70,9 @@ impl TestApp {
         let clock = Arc::new(ManualClock(Mutex::new(
             Utc.with_ymd_and_hms(2026, 11, 23, 2, 0, 0).unwrap(),
         )));
-        let app = Application::build(config(&db_url), true, clock.clone())
+        let mut cfg = config(&db_url);
+        cfg.sms_spool = Some(dir.path().join("sms.jsonl"));
+        let app = Application::build(cfg, true, clock.clone())
             .await
             .expect("the application builds");
         let base = format!("http://{}", app.local_addr());
@@ -96,6 +99,30 @@ impl TestApp {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("client")
+    }
+
+    /// The texts sent so far (the SMS spool), oldest first.
+    pub fn sent_messages(&self) -> Vec<serde_json::Value> {
+        let path = self._dir.path().join("sms.jsonl");
+        std::fs::read_to_string(path)
+            .unwrap_or_default()
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("spool line"))
+            .collect()
+    }
+
+    /// The last verification code texted to `phone`.
+    pub fn last_code(&self, phone: &str) -> Option<String> {
+        self.sent_messages()
+            .iter()
+            .rev()
+            .find(|m| m["to"]["to"] == phone && m["purpose"] == "verification_code")
+            .and_then(|m| m["text"].as_str().map(str::to_owned))
+            .and_then(|t| {
+                t.split(|c: char| !c.is_ascii_digit())
+                    .find(|w| w.len() == 6)
+                    .map(str::to_owned)
+            })
     }
 
     pub fn url(&self, path: &str) -> String {

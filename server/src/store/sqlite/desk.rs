@@ -19,7 +19,9 @@ use loopdesk::store::desk::{
 };
 use loopdesk::store::StoreError;
 use loopdesk::ticket::event::{EventKind, NewEvent, TicketEvent};
-use loopdesk::ticket::{Channel, Complexity, Priority, Ticket, TicketId, TicketKind, TicketState};
+use loopdesk::ticket::{
+    Channel, Complexity, ContactTime, Priority, Ticket, TicketId, TicketKind, TicketState,
+};
 use loopdesk::user::{DepartmentId, UserId};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Sqlite, Transaction};
@@ -186,7 +188,7 @@ const TICKET_COLUMNS: &str = "t.id, t.number, t.kind, t.channel, t.priority, t.c
     t.state, t.customer_id, t.tier, t.department_id, t.assignee_id, t.dispatched_from_state, \
     t.dispatched_from_department_id, t.escalation_level, t.reopen_count, \
     t.unreachable_attempts, t.resolved_on_first_contact, t.version, t.subject, t.description, \
-    t.category, t.registered_at, t.registered_by, t.updated_at, t.sla, t.next_sla_check_at, \
+    t.category, t.account, t.contact_time, t.registered_at, t.registered_by, t.updated_at, t.sla, t.next_sla_check_at, \
     t.nearest_due_at, t.risk_at";
 
 fn ticket_from_row(row: &SqliteRow) -> Result<Ticket, StoreError> {
@@ -227,6 +229,10 @@ fn record_from_row(row: &SqliteRow) -> Result<TicketRecord, StoreError> {
             subject: col(row, "subject")?,
             description: col(row, "description")?,
             category: col(row, "category")?,
+            account: col(row, "account")?,
+            contact_time: col::<Option<String>>(row, "contact_time")?
+                .map(|c| code(&c, ContactTime::from_code))
+                .transpose()?,
         },
         registered_at: parse_ts(&col::<String>(row, "registered_at")?)?,
         registered_by: opt_uuid_col(row, "registered_by")?.map(UserId),
@@ -377,8 +383,9 @@ impl TicketStore for SqliteBackend {
              dispatched_from_department_id, escalation_level, reopen_count, \
              unreachable_attempts, resolved_on_first_contact, version, subject, description, \
              category, registered_at, registered_by, updated_at, sla, next_sla_check_at, \
-             nearest_due_at, risk_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
-             $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28)",
+             nearest_due_at, risk_at, account, contact_time) values ($1, $2, $3, $4, $5, $6, \
+             $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, \
+             $24, $25, $26, $27, $28, $29, $30)",
         )
         .bind(t.id.0.to_string())
         .bind(&number)
@@ -408,6 +415,8 @@ impl TicketStore for SqliteBackend {
         .bind(opt_text(new.sla.next_check_at))
         .bind(opt_text(new.sla.nearest_due_at))
         .bind(opt_text(new.sla.risk_at))
+        .bind(&new.details.account)
+        .bind(new.details.contact_time.map(ContactTime::code))
         .execute(&mut *tx)
         .await
         .map_err(|e| classify(e, "ticket"))?;
@@ -509,6 +518,7 @@ impl TicketStore for SqliteBackend {
             .await
             .map_err(|e| classify(e, "notification"))?;
         }
+        super::portal::insert_notices(&mut tx, &w.customer_notices).await?;
         tx.commit().await.map_err(other)
     }
 
