@@ -11,6 +11,7 @@ use crate::error::AppError;
 pub mod console;
 pub mod desk;
 pub mod knowledge;
+pub mod portal;
 
 /// The signed-in user as the pages see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -56,6 +56,8 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <NotFoundPage/> }>
                 <Route path=path!("/") view=RootPage ssr=SsrMode::Async/>
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                <Route path=path!("/register") view=crate::pages::signup::RegisterPage ssr=SsrMode::Async/>
+                <Route path=path!("/forgot") view=crate::pages::signup::ResetPage ssr=SsrMode::Async/>
                 <Route path=path!("/agent") view=|| view! { <AreaPage area=Area::Agent/> } ssr=SsrMode::Async/>
                 <Route path=path!("/agent/:section") view=|| view! { <AreaPage area=Area::Agent/> } ssr=SsrMode::Async/>
                 <Route path=path!("/agent/tickets/:id") view=|| view! { <AreaPage area=Area::Agent/> } ssr=SsrMode::Async/>
@@ -66,6 +68,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/:section") view=|| view! { <AreaPage area=Area::Admin/> } ssr=SsrMode::Async/>
                 <Route path=path!("/portal") view=|| view! { <AreaPage area=Area::Portal/> } ssr=SsrMode::Async/>
                 <Route path=path!("/portal/:section") view=|| view! { <AreaPage area=Area::Portal/> } ssr=SsrMode::Async/>
+                <Route path=path!("/portal/requests/:rid") view=|| view! { <AreaPage area=Area::Portal/> } ssr=SsrMode::Async/>
             </Routes>
         </Router>
     }

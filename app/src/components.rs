@@ -9,3 +9,4 @@ pub mod icon;
 pub mod lang_switch;
 pub mod panel;
 pub mod screen_pop;
+pub mod upload;

@@ -111,6 +111,8 @@ pub struct Texts {
     // Portal
     pub portal_home: &'static str,
     pub nav_portal_home: &'static str,
+    pub nav_notices: &'static str,
+    pub nav_account: &'static str,
     pub nav_requests: &'static str,
     pub nav_bills: &'static str,
     pub nav_help: &'static str,
@@ -220,6 +222,8 @@ pub static ZH: Texts = Texts {
     name: "名称",
     portal_home: "自助服务",
     nav_portal_home: "首页",
+    nav_notices: "消息",
+    nav_account: "账号",
     nav_requests: "我的诉求",
     nav_bills: "账单",
     nav_help: "帮助中心",
@@ -331,6 +335,8 @@ pub static EN: Texts = Texts {
     name: "Name",
     portal_home: "Self-service",
     nav_portal_home: "Home",
+    nav_notices: "Notifications",
+    nav_account: "Account",
     nav_requests: "My requests",
     nav_bills: "Bills",
     nav_help: "Help center",
@@ -420,6 +426,8 @@ pub fn area_nav(area: Area, locale: Locale) -> Vec<(&'static str, &'static str)>
             ("requests", tx.nav_requests),
             ("bills", tx.nav_bills),
             ("help", tx.nav_help),
+            ("notices", tx.nav_notices),
+            ("account", tx.nav_account),
         ],
     }
 }

@@ -10,6 +10,7 @@ pub mod errors;
 pub mod knowledge;
 pub mod login;
 pub mod portal;
+pub mod signup;
 pub mod supervisor;
 pub mod tasks;
 pub mod ticket;

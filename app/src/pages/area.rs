@@ -25,7 +25,10 @@ pub fn AreaPage(area: Area) -> impl IntoView {
             {move || Suspend::new(async move {
                 let ticket_id = params.read().get("id");
                 let customer_id = params.read().get("cid");
-                let section = if ticket_id.is_some() {
+                let request_id = params.read().get("rid");
+                let section = if request_id.is_some() {
+                    "requests".to_owned()
+                } else if ticket_id.is_some() {
                     "tickets".to_owned()
                 } else if customer_id.is_some() {
                     "customers".to_owned()
@@ -54,7 +57,9 @@ pub fn AreaPage(area: Area) -> impl IntoView {
                                 if !known {
                                     return view! { <NotFoundPage/> }.into_any();
                                 }
-                                let body = if let Some(id) = ticket_id {
+                                let body = if let Some(id) = request_id {
+                                    view! { <crate::pages::portal::RequestRoute locale id/> }.into_any()
+                                } else if let Some(id) = ticket_id {
                                     view! { <crate::pages::ticket::TicketPage locale id/> }.into_any()
                                 } else if let Some(id) = customer_id {
                                     view! { <crate::pages::customers::CustomerPage locale id/> }.into_any()
@@ -103,6 +108,16 @@ fn section_page(area: Area, section: &str, locale: loopdesk::locale::Locale) -> 
             <crate::pages::knowledge::KnowledgePage locale base="/agent/knowledge" staff=true/>
         }
         .into_any(),
+        (Area::Portal, "requests") => {
+            view! { <crate::pages::portal::RequestsPage locale/> }.into_any()
+        }
+        (Area::Portal, "bills") => view! { <crate::pages::portal::BillsPage locale/> }.into_any(),
+        (Area::Portal, "notices") => {
+            view! { <crate::pages::portal::NoticesPage locale/> }.into_any()
+        }
+        (Area::Portal, "account") => {
+            view! { <crate::pages::portal::AccountPage locale/> }.into_any()
+        }
         (Area::Portal, "help") => view! {
             <crate::pages::knowledge::KnowledgePage locale base="/portal/help" staff=false/>
         }

@@ -352,7 +352,7 @@ fn BillingSection(id: String, locale: Locale) -> impl IntoView {
 }
 
 #[component]
-fn BillingTables(
+pub(crate) fn BillingTables(
     b: BillingView,
     locale: Locale,
     from: RwSignal<String>,

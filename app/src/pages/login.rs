@@ -145,6 +145,11 @@ fn LoginForm(locale: Locale, error: Option<String>, login: String, next: String)
                     </label>
                     <button type="submit" class="btn btn-primary btn-block">{tx.sign_in}</button>
                     <p class="hint">{tx.login_hint}</p>
+                    <p class="hint login-links">
+                        <a href="/register" data-testid="register-link">{crate::i18n::portal::pt(locale).register_title}</a>
+                        " · "
+                        <a href="/forgot">{crate::i18n::portal::pt(locale).forgot}</a>
+                    </p>
                 </form>
             </section>
         </div>
