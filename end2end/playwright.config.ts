@@ -46,6 +46,8 @@ export default defineConfig({
           DATABASE_URL: process.env.DATABASE_URL ?? "sqlite://target/e2e.db?mode=rwc",
           LOOPDESK_ADDR: `127.0.0.1:${port}`,
           RUST_LOG: "warn",
+          // Texts (verification codes) go to a spool file the portal spec reads.
+          LOOPDESK_SMS_SPOOL: process.env.LOOPDESK_SMS_SPOOL ?? "target/e2e-sms.jsonl",
         },
       },
 });
