@@ -297,7 +297,8 @@ mod tests {
         c.attempts = 0;
         c.consumed = true;
         assert_eq!(c.check("000042", now), Err(CodeError::NotRequested));
-        let (_, big) = VerificationCode::issue("13800000001", CodePurpose::Reset, 4_123_456_789, now);
+        let (_, big) =
+            VerificationCode::issue("13800000001", CodePurpose::Reset, 4_123_456_789, now);
         assert_eq!(big, "456789");
     }
 
@@ -339,8 +340,14 @@ mod tests {
         let per_minute = RateRule::defaults(RateBucket::CodePerPhone)[0];
         assert_eq!(per_minute.decide(&[], now), Ok(()));
         let last = now - Duration::seconds(20);
-        assert_eq!(per_minute.decide(&[last], now), Err(last + Duration::seconds(60)));
-        assert_eq!(per_minute.decide(&[now - Duration::seconds(60)], now), Ok(()));
+        assert_eq!(
+            per_minute.decide(&[last], now),
+            Err(last + Duration::seconds(60))
+        );
+        assert_eq!(
+            per_minute.decide(&[now - Duration::seconds(60)], now),
+            Ok(())
+        );
         let hourly = RateRule::defaults(RateBucket::CodePerPhone)[1];
         let hits: Vec<_> = (1..=5).map(|m| now - Duration::minutes(m * 10)).collect();
         // The oldest of the five (50 min ago) leaves the window in 10 minutes.

@@ -13,7 +13,9 @@ use loopdesk::customer::{Customer, CustomerId, Tier};
 use loopdesk::locale::Locale;
 use loopdesk::portal::attachment::{self, MAX_PER_TICKET};
 use loopdesk::portal::timeline::{customer_timeline, Author};
-use loopdesk::portal::{self as rules, CodeError, CodePurpose, RateBucket, RateRule, VerificationCode};
+use loopdesk::portal::{
+    self as rules, CodeError, CodePurpose, RateBucket, RateRule, VerificationCode,
+};
 use loopdesk::sla::SlaTarget;
 use loopdesk::store::desk::{TicketQuery, TicketRecord, TicketSort};
 use loopdesk::store::portal::{AttachmentMeta, NoticeKind};
@@ -107,7 +109,11 @@ pub async fn send_code(
         .users
         .find_for_login(&LoginName::Phone(phone.clone()))
         .await?;
-    let activates = !stores.customers.customers_by_phone(&phone).await?.is_empty();
+    let activates = !stores
+        .customers
+        .customers_by_phone(&phone)
+        .await?
+        .is_empty();
     let sent = CodeSent {
         phone: mask_phone(&phone),
         expires_at: now + chrono::Duration::minutes(rules::CODE_TTL_MINUTES),
@@ -273,7 +279,10 @@ pub async fn reset_password(
         .users
         .find_for_login(&LoginName::Phone(phone))
         .await?
-        .ok_or(DeskError::invalid("code", Invalid::Code(CodeError::NotRequested)))?;
+        .ok_or(DeskError::invalid(
+            "code",
+            Invalid::Code(CodeError::NotRequested),
+        ))?;
     let hash = crate::auth::hash_password(new_password.to_owned())
         .await
         .map_err(|_| DeskError::Internal)?;
@@ -301,7 +310,10 @@ pub async fn change_password(
         .await
         .map_err(|_| DeskError::Internal)?;
     if !ok {
-        return Err(DeskError::invalid("current_password", Invalid::WrongPassword));
+        return Err(DeskError::invalid(
+            "current_password",
+            Invalid::WrongPassword,
+        ));
     }
     password("new_password", new_password, &phone)?;
     let hash = crate::auth::hash_password(new_password.to_owned())
@@ -389,7 +401,12 @@ pub async fn home(
 ) -> Result<PortalHomeView, DeskError> {
     let customer = desk::own_customer(stores, user).await?;
     let mut open = requests(stores, user, true, locale).await?;
-    open.sort_by_key(|r| r.promise.as_ref().and_then(|p| p.due_at).unwrap_or(DateTime::<Utc>::MAX_UTC));
+    open.sort_by_key(|r| {
+        r.promise
+            .as_ref()
+            .and_then(|p| p.due_at)
+            .unwrap_or(DateTime::<Utc>::MAX_UTC)
+    });
     let billing = match billing_view(provider, today, &customer, None, locale).await {
         Ok(b) => Some(b),
         Err(e) => {
@@ -509,7 +526,11 @@ pub async fn choices(
         .into_iter()
         .filter(|c| !c.path.contains('/'))
         .map(|c| {
-            let name = if locale == Locale::ZhCn { c.name_zh } else { c.name_en };
+            let name = if locale == Locale::ZhCn {
+                c.name_zh
+            } else {
+                c.name_en
+            };
             cn(&c.path, &name)
         })
         .collect();
@@ -569,7 +590,11 @@ async fn store_files(
                 .collect(),
             created_at: now,
         };
-        match stores.portal.add_attachment(&meta, &f.bytes, MAX_PER_TICKET).await {
+        match stores
+            .portal
+            .add_attachment(&meta, &f.bytes, MAX_PER_TICKET)
+            .await
+        {
             Err(StoreError::Conflict { .. }) => {
                 return Err(DeskError::invalid(
                     "files",
@@ -759,7 +784,13 @@ async fn category_name(stores: &Stores, path: &str, locale: Locale) -> Result<St
     Ok(cats
         .into_iter()
         .find(|c| c.path == path)
-        .map(|c| if locale == Locale::ZhCn { c.name_zh } else { c.name_en })
+        .map(|c| {
+            if locale == Locale::ZhCn {
+                c.name_zh
+            } else {
+                c.name_en
+            }
+        })
         .unwrap_or_else(|| path.to_owned()))
 }
 
@@ -818,9 +849,50 @@ pub async fn read_notices(stores: &Stores, user: &User) -> Result<u64, DeskError
     Ok(stores.portal.mark_notices_read(customer.id).await?)
 }
 
-/// The SMS text of a notice that is worth a text message (the answer, a message for the
-/// customer), in the customer's language.
-pub fn notice_sms(number: &str, kind: NoticeKind, state: TicketState, locale: Locale) -> Option<String> {
-    matches!(kind, NoticeKind::Answered | NoticeKind::Message)
-        .then(|| px::notice_sms(number, kind, state, locale))
+/// Texts the customer when staff answered their request or left them a message (other
+/// changes only show in the portal). Best effort after the action is stored: a failed
+/// text is logged, the action stands.
+pub async fn text_customer(
+    stores: &Stores,
+    sender: &dyn MessageSender,
+    id: TicketId,
+    action: &Action,
+) {
+    let kind = match action {
+        Action::Reply { .. } => NoticeKind::Answered,
+        Action::Comment {
+            visibility: Visibility::Customer,
+            ..
+        } => NoticeKind::Message,
+        _ => return,
+    };
+    let result: Result<(), DeskError> = async {
+        let record = stores.tickets.get_ticket(id).await?;
+        let customer = stores
+            .customers
+            .get_customer(record.ticket.customer)
+            .await?;
+        let Some(phone) = customer.phones.iter().find_map(|p| rules::mobile(p).ok()) else {
+            return Ok(());
+        };
+        let locale = stores
+            .users
+            .find_for_login(&LoginName::Phone(phone.clone()))
+            .await?
+            .and_then(|(u, _)| u.locale)
+            .unwrap_or_default();
+        let message = Message {
+            to: Recipient::Sms(phone),
+            purpose: Purpose::TicketNotice,
+            text: px::notice_sms(&record.number, kind, record.ticket.state, locale),
+        };
+        sender.send(&message).await.map_err(|e| {
+            tracing::warn!(error = %e, "ticket notice not texted");
+            DeskError::Upstream
+        })
+    }
+    .await;
+    if let Err(e) = result {
+        tracing::warn!(error = ?e, ticket = %id.0, "customer not texted");
+    }
 }

@@ -192,6 +192,15 @@ pub struct TicketView {
     pub chain_intact: bool,
     /// Actions the reader may take now.
     pub allowed_actions: Vec<CodeName>,
+    /// Files the customer attached, with the account and contact time they gave.
+    #[serde(default)]
+    pub attachments: Vec<portal::AttachmentView>,
+    /// The customer's account it concerns.
+    #[serde(default)]
+    pub account: Option<String>,
+    /// When the customer prefers to be contacted.
+    #[serde(default)]
+    pub contact_time: Option<CodeName>,
     /// The server's clock when this was read (countdowns start from it).
     pub as_of: DateTime<Utc>,
 }
@@ -473,6 +482,13 @@ mod build {
             subject: d.record.details.subject.clone(),
             description: d.record.details.description.clone(),
             category: d.record.details.category.clone(),
+            attachments: crate::portal::ticket_files(stores, t.id).await?,
+            account: d.record.details.account.clone(),
+            contact_time: d
+                .record
+                .details
+                .contact_time
+                .map(|c| cn(c.code(), crate::i18n::portal::contact_time(c, locale))),
             customer: customer_view(&d.customer, locale),
             department: names.department(t.department),
             assignee: t.assignee.map(|u| names.user(u)),

@@ -84,6 +84,10 @@ test("a customer signs up, complains with a photo, rejects the answer and later 
   expect((await api.post("/api/v1/session", { data: { username: "agent", password: PASSWORD } })).status()).toBe(200);
   const staffView = await (await api.get(`/api/v1/tickets/${id}`)).json();
   expect(staffView.channel.code).toBe("portal");
+  // Staff see the photo on the ticket page.
+  const staffPage = await staff.newPage();
+  await staffPage.goto(`/agent/tickets/${id}`);
+  await expect(staffPage.getByTestId("ticket-attachments")).toContainText("光猫指示灯.png");
   await staffAct(api, id, { action: "acknowledge" });
   await staffAct(api, id, { action: "comment", text: "内部：该片区光缆割接", visibility: "internal" });
   await page.goto("/portal");
@@ -181,7 +185,7 @@ test("孙丽 activates the record staff created, sees her bills and downloads on
   await expect(page.locator("h1")).toContainText("孙丽");
   await page.goto("/portal/bills");
   await hydrated(page);
-  const links = page.getByTestId("bill-downloads").getByRole("link");
+  const links = page.getByTestId("bill-csv");
   expect(await links.count()).toBeGreaterThan(0);
   const [download] = await Promise.all([page.waitForEvent("download"), links.first().click()]);
   const csv = fs.readFileSync(await download.path(), "utf8");

@@ -136,7 +136,10 @@ pub fn routes() -> Router<AppState> {
         .route("/portal/codes", post(portal::send_code))
         .route("/portal/register", post(portal::register))
         .route("/portal/password/reset", post(portal::reset_password))
-        .route("/portal/password", axum::routing::put(portal::change_password))
+        .route(
+            "/portal/password",
+            axum::routing::put(portal::change_password),
+        )
         .route("/portal/home", get(portal::home))
         .route(
             "/portal/tickets",
@@ -152,7 +155,10 @@ pub fn routes() -> Router<AppState> {
             post(portal::add_files).layer(DefaultBodyLimit::max(portal::UPLOAD_LIMIT)),
         )
         .route("/portal/bills", get(portal::bills))
-        .route("/portal/bills/{account}/{period}/csv", get(portal::bill_csv))
+        .route(
+            "/portal/bills/{account}/{period}/csv",
+            get(portal::bill_csv),
+        )
         .route("/portal/notices", get(portal::notices))
         .route("/portal/notices/read", post(portal::read_notices))
         .route("/attachments/{id}", get(portal::attachment))

@@ -129,8 +129,8 @@ pub fn safe_name(name: &str, kind: FileKind) -> String {
         .to_owned();
     let ext = kind.extension();
     let lower = clean.to_lowercase();
-    let has_ext = lower.ends_with(&format!(".{ext}"))
-        || (kind == FileKind::Jpeg && lower.ends_with(".jpeg"));
+    let has_ext =
+        lower.ends_with(&format!(".{ext}")) || (kind == FileKind::Jpeg && lower.ends_with(".jpeg"));
     if clean.is_empty() {
         clean = "file".to_owned();
     }
@@ -155,7 +155,11 @@ pub fn safe_name(name: &str, kind: FileKind) -> String {
 /// The `Content-Disposition` header value: `inline` for images, `attachment` otherwise,
 /// with an ASCII fallback name and the UTF-8 name (RFC 6266 / RFC 5987).
 pub fn content_disposition(name: &str, kind: FileKind) -> String {
-    let disposition = if kind.inline() { "inline" } else { "attachment" };
+    let disposition = if kind.inline() {
+        "inline"
+    } else {
+        "attachment"
+    };
     let ascii: String = name
         .chars()
         .map(|c| {
@@ -186,9 +190,15 @@ mod tests {
     #[test]
     fn files_are_recognised_by_content() {
         assert_eq!(FileKind::sniff(PNG), Some(FileKind::Png));
-        assert_eq!(FileKind::sniff(b"\xFF\xD8\xFF\xE0rest"), Some(FileKind::Jpeg));
+        assert_eq!(
+            FileKind::sniff(b"\xFF\xD8\xFF\xE0rest"),
+            Some(FileKind::Jpeg)
+        );
         assert_eq!(FileKind::sniff(b"GIF89a.."), Some(FileKind::Gif));
-        assert_eq!(FileKind::sniff(b"RIFF\0\0\0\0WEBPVP8 "), Some(FileKind::Webp));
+        assert_eq!(
+            FileKind::sniff(b"RIFF\0\0\0\0WEBPVP8 "),
+            Some(FileKind::Webp)
+        );
         assert_eq!(FileKind::sniff(b"%PDF-1.7\n"), Some(FileKind::Pdf));
         assert_eq!(FileKind::sniff(b"<html><script>"), None);
         assert_eq!(FileKind::sniff(b"MZ\x90\0"), None);
@@ -222,7 +232,10 @@ mod tests {
     #[test]
     fn names_are_made_safe() {
         assert_eq!(safe_name("../../etc/passwd", FileKind::Pdf), "passwd.pdf");
-        assert_eq!(safe_name("C:\\Users\\me\\账单.PDF", FileKind::Pdf), "账单.PDF");
+        assert_eq!(
+            safe_name("C:\\Users\\me\\账单.PDF", FileKind::Pdf),
+            "账单.PDF"
+        );
         assert_eq!(safe_name("photo.jpeg", FileKind::Jpeg), "photo.jpeg");
         assert_eq!(safe_name("page.html", FileKind::Pdf), "page.html.pdf");
         assert_eq!(safe_name("a\"b;c<d>\n.png", FileKind::Png), "abcd.png");

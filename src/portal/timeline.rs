@@ -136,7 +136,13 @@ mod tests {
     use crate::user::DepartmentId;
     use uuid::Uuid;
 
-    fn ev(seq: u64, actor: u128, kind: EventKind, from: Option<TicketState>, to: TicketState) -> TicketEvent {
+    fn ev(
+        seq: u64,
+        actor: u128,
+        kind: EventKind,
+        from: Option<TicketState>,
+        to: TicketState,
+    ) -> TicketEvent {
         TicketEvent {
             ticket: TicketId(Uuid::from_u128(1)),
             seq,
@@ -156,17 +162,110 @@ mod tests {
         let secret = "内部备注-请勿外传";
         let events = vec![
             ev(1, 9, EventKind::Registered { on_call: false }, None, New),
-            ev(2, 2, EventKind::Action(Action::Acknowledge), Some(New), Acknowledged),
-            ev(3, 2, EventKind::Action(Action::Comment { text: secret.into(), visibility: Visibility::Internal }), Some(Acknowledged), Acknowledged),
-            ev(4, 2, EventKind::Action(Action::Dispatch { department: DepartmentId(Uuid::nil()), note: secret.into() }), Some(Acknowledged), Dispatched),
-            ev(5, 3, EventKind::Action(Action::Accept), Some(Dispatched), InProgress),
-            ev(6, 3, EventKind::Action(Action::Escalate { reason: secret.into() }), Some(InProgress), InProgress),
-            ev(7, 3, EventKind::Action(Action::Comment { text: "请提供账单截图".into(), visibility: Visibility::Customer }), Some(InProgress), InProgress),
-            ev(8, 9, EventKind::Action(Action::Comment { text: "已上传".into(), visibility: Visibility::Customer }), Some(InProgress), InProgress),
-            ev(9, 3, EventKind::Action(Action::Reply { resolution: "已退费 10 元".into(), cause_category: secret.into() }), Some(InProgress), Resolved),
-            ev(10, 9, EventKind::Action(Action::CustomerConfirm { satisfied: false, rating: 2, comment: "没收到".into() }), Some(Resolved), InProgress),
-            ev(11, 3, EventKind::Action(Action::Revisit { outcome: RevisitOutcome::Unreachable, rating: None, note: secret.into() }), Some(Resolved), Resolved),
-            ev(12, 3, EventKind::Action(Action::Cancel { reason: secret.into() }), Some(InProgress), Cancelled),
+            ev(
+                2,
+                2,
+                EventKind::Action(Action::Acknowledge),
+                Some(New),
+                Acknowledged,
+            ),
+            ev(
+                3,
+                2,
+                EventKind::Action(Action::Comment {
+                    text: secret.into(),
+                    visibility: Visibility::Internal,
+                }),
+                Some(Acknowledged),
+                Acknowledged,
+            ),
+            ev(
+                4,
+                2,
+                EventKind::Action(Action::Dispatch {
+                    department: DepartmentId(Uuid::nil()),
+                    note: secret.into(),
+                }),
+                Some(Acknowledged),
+                Dispatched,
+            ),
+            ev(
+                5,
+                3,
+                EventKind::Action(Action::Accept),
+                Some(Dispatched),
+                InProgress,
+            ),
+            ev(
+                6,
+                3,
+                EventKind::Action(Action::Escalate {
+                    reason: secret.into(),
+                }),
+                Some(InProgress),
+                InProgress,
+            ),
+            ev(
+                7,
+                3,
+                EventKind::Action(Action::Comment {
+                    text: "请提供账单截图".into(),
+                    visibility: Visibility::Customer,
+                }),
+                Some(InProgress),
+                InProgress,
+            ),
+            ev(
+                8,
+                9,
+                EventKind::Action(Action::Comment {
+                    text: "已上传".into(),
+                    visibility: Visibility::Customer,
+                }),
+                Some(InProgress),
+                InProgress,
+            ),
+            ev(
+                9,
+                3,
+                EventKind::Action(Action::Reply {
+                    resolution: "已退费 10 元".into(),
+                    cause_category: secret.into(),
+                }),
+                Some(InProgress),
+                Resolved,
+            ),
+            ev(
+                10,
+                9,
+                EventKind::Action(Action::CustomerConfirm {
+                    satisfied: false,
+                    rating: 2,
+                    comment: "没收到".into(),
+                }),
+                Some(Resolved),
+                InProgress,
+            ),
+            ev(
+                11,
+                3,
+                EventKind::Action(Action::Revisit {
+                    outcome: RevisitOutcome::Unreachable,
+                    rating: None,
+                    note: secret.into(),
+                }),
+                Some(Resolved),
+                Resolved,
+            ),
+            ev(
+                12,
+                3,
+                EventKind::Action(Action::Cancel {
+                    reason: secret.into(),
+                }),
+                Some(InProgress),
+                Cancelled,
+            ),
         ];
         let timeline = customer_timeline(&events, |a| match a {
             Some(UserId(id)) if id == Uuid::from_u128(9) => Author::You,
@@ -181,10 +280,20 @@ mod tests {
                 &EntryKind::State { to: Acknowledged },
                 &EntryKind::State { to: Dispatched },
                 &EntryKind::State { to: InProgress },
-                &EntryKind::Message { text: "请提供账单截图".into() },
-                &EntryKind::Message { text: "已上传".into() },
-                &EntryKind::Answer { resolution: "已退费 10 元".into() },
-                &EntryKind::Confirmed { satisfied: false, rating: 2, comment: "没收到".into() },
+                &EntryKind::Message {
+                    text: "请提供账单截图".into()
+                },
+                &EntryKind::Message {
+                    text: "已上传".into()
+                },
+                &EntryKind::Answer {
+                    resolution: "已退费 10 元".into()
+                },
+                &EntryKind::Confirmed {
+                    satisfied: false,
+                    rating: 2,
+                    comment: "没收到".into()
+                },
                 &EntryKind::State { to: Cancelled },
             ]
         );

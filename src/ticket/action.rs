@@ -1090,13 +1090,17 @@ mod tests {
             Err(TransitionError::Forbidden(Refusal::CustomersOnlyConfirm))
         );
         let reply = |state| {
-            customer_reply(&ticket(TicketKind::Complaint, state), &customer, "补充".into())
-                .map(|steps| {
-                    steps
-                        .iter()
-                        .map(|s| (s.action.code(), s.ticket.state, s.ticket.version))
-                        .collect::<Vec<_>>()
-                })
+            customer_reply(
+                &ticket(TicketKind::Complaint, state),
+                &customer,
+                "补充".into(),
+            )
+            .map(|steps| {
+                steps
+                    .iter()
+                    .map(|s| (s.action.code(), s.ticket.state, s.ticket.version))
+                    .collect::<Vec<_>>()
+            })
         };
         let v = ticket(TicketKind::Complaint, New).version;
         assert_eq!(reply(InProgress), Ok(vec![("comment", InProgress, v + 1)]));

@@ -278,6 +278,7 @@ pub async fn act_on_ticket(
 ) -> Result<TicketView, AppError> {
     let (state, user, locale) = support::caller().await?;
     let tid = parse_id(&id)?;
+    let taken = action.clone();
     crate::desk::act(
         &state.stores,
         state.clock.now(),
@@ -288,6 +289,7 @@ pub async fn act_on_ticket(
     )
     .await
     .map_err(|e| support::desk(e, locale))?;
+    crate::portal::text_customer(&state.stores, state.sender.as_ref(), tid, &taken).await;
     get_ticket(id).await
 }
 

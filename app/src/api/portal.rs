@@ -87,11 +87,16 @@ pub async fn portal_register(
 
 /// Sets a new password with a code and signs in; returns the home path.
 #[server(endpoint = "portal/reset")]
-pub async fn portal_reset(phone: String, code: String, password: String) -> Result<String, AppError> {
+pub async fn portal_reset(
+    phone: String,
+    code: String,
+    password: String,
+) -> Result<String, AppError> {
     let (state, session, locale, _) = anonymous().await?;
-    let user = crate::portal::reset_password(&state.stores, state.clock.now(), &phone, &code, &password)
-        .await
-        .map_err(|e| support::desk(e, locale))?;
+    let user =
+        crate::portal::reset_password(&state.stores, state.clock.now(), &phone, &code, &password)
+            .await
+            .map_err(|e| support::desk(e, locale))?;
     session.sign_in(user.id).await?;
     Ok(user.role.home_path().to_owned())
 }
@@ -113,14 +118,22 @@ pub async fn portal_home() -> Result<PortalHomeView, AppError> {
     let today = crate::desk::today(&state.stores, now)
         .await
         .map_err(|e| support::desk(e, locale))?;
-    crate::portal::home(&state.stores, state.billing.as_ref(), now, today, &user, locale)
-        .await
-        .map_err(|e| support::desk(e, locale))
+    crate::portal::home(
+        &state.stores,
+        state.billing.as_ref(),
+        now,
+        today,
+        &user,
+        locale,
+    )
+    .await
+    .map_err(|e| support::desk(e, locale))
 }
 
 /// The customer's requests (all of them), and the server time.
 #[server(endpoint = "portal/requests")]
-pub async fn portal_requests() -> Result<(Vec<RequestRow>, chrono::DateTime<chrono::Utc>), AppError> {
+pub async fn portal_requests() -> Result<(Vec<RequestRow>, chrono::DateTime<chrono::Utc>), AppError>
+{
     let (state, user, locale) = support::caller().await?;
     crate::portal::requests(&state.stores, &user, false, locale)
         .await
@@ -203,9 +216,16 @@ pub async fn portal_bills(from: String, to: String) -> Result<BillingView, AppEr
     let today = crate::desk::today(&state.stores, state.clock.now())
         .await
         .map_err(|e| support::desk(e, locale))?;
-    crate::portal::bills(&state.stores, state.billing.as_ref(), today, &user, range, locale)
-        .await
-        .map_err(|e| support::desk(e, locale))
+    crate::portal::bills(
+        &state.stores,
+        state.billing.as_ref(),
+        today,
+        &user,
+        range,
+        locale,
+    )
+    .await
+    .map_err(|e| support::desk(e, locale))
 }
 
 /// Notices and the unread count.

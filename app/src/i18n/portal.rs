@@ -42,25 +42,23 @@ pub fn problem(p: &crate::desk::Invalid, locale: Locale) -> String {
             "密码不能包含手机号码",
             "The password must not contain your phone number",
         ),
-        Invalid::Code(CodeError::NotRequested) => s(
-            "请先获取验证码",
-            "Request a verification code first",
-        ),
+        Invalid::Code(CodeError::NotRequested) => {
+            s("请先获取验证码", "Request a verification code first")
+        }
         Invalid::Code(CodeError::Expired) => {
             if zh {
                 format!("验证码已过期（有效期 {CODE_TTL_MINUTES} 分钟），请重新获取")
             } else {
-                format!("The code has expired (valid {CODE_TTL_MINUTES} minutes); request a new one")
+                format!(
+                    "The code has expired (valid {CODE_TTL_MINUTES} minutes); request a new one"
+                )
             }
         }
         Invalid::Code(CodeError::TooManyAttempts) => s(
             "验证码错误次数过多，请重新获取",
             "Too many wrong codes; request a new one",
         ),
-        Invalid::Code(CodeError::Malformed) => s(
-            "验证码为6位数字",
-            "The code has 6 digits",
-        ),
+        Invalid::Code(CodeError::Malformed) => s("验证码为6位数字", "The code has 6 digits"),
         Invalid::Code(CodeError::Wrong) => s("验证码不正确", "The code is not correct"),
         Invalid::Attachment(AttachmentError::Empty) => s("文件是空的", "The file is empty"),
         Invalid::Attachment(AttachmentError::TooLarge) => {
@@ -145,7 +143,14 @@ pub fn code_sms(code: &str, purpose: CodePurpose, locale: Locale) -> String {
 pub fn csv_headers(locale: Locale) -> [&'static str; 6] {
     match locale {
         Locale::ZhCn => ["账户", "账期", "缴费截止日", "项目", "金额（元）", "合计"],
-        Locale::En => ["Account", "Period", "Due on", "Item", "Amount (CNY)", "Total"],
+        Locale::En => [
+            "Account",
+            "Period",
+            "Due on",
+            "Item",
+            "Amount (CNY)",
+            "Total",
+        ],
     }
 }
 
@@ -186,7 +191,10 @@ pub fn timeline_line(kind: &EntryKind, locale: Locale) -> (&'static str, String,
             "follow_up",
             match satisfied {
                 true => s("回访：满意", "Follow-up call: satisfied"),
-                false => s("回访：不满意，重新处理", "Follow-up call: not satisfied, reopened"),
+                false => s(
+                    "回访：不满意，重新处理",
+                    "Follow-up call: not satisfied, reopened",
+                ),
             },
             None,
         ),
@@ -210,7 +218,9 @@ pub fn timeline_line(kind: &EntryKind, locale: Locale) -> (&'static str, String,
 /// A notice line.
 pub fn notice(number: &str, kind: NoticeKind, to: TicketState, locale: Locale) -> String {
     match (kind, locale) {
-        (NoticeKind::Answered, Locale::ZhCn) => format!("诉求 {number} 已答复，请查看并确认处理结果"),
+        (NoticeKind::Answered, Locale::ZhCn) => {
+            format!("诉求 {number} 已答复，请查看并确认处理结果")
+        }
         (NoticeKind::Answered, Locale::En) => {
             format!("{number} has been answered; please review and confirm")
         }
@@ -393,7 +403,7 @@ const ZH: PortalTexts = PortalTexts {
     confirm_send: "提交评价",
     closed_note: "该诉求已办结，感谢您的评价。",
     bills_title: "我的账单",
-    download_csv: "下载 CSV",
+    download_csv: "CSV",
     plan: "套餐",
     back: "返回",
     view: "查看",
@@ -479,7 +489,7 @@ const EN: PortalTexts = PortalTexts {
     confirm_send: "Send",
     closed_note: "This request is closed. Thank you for your feedback.",
     bills_title: "My bills",
-    download_csv: "Download CSV",
+    download_csv: "CSV",
     plan: "Plan",
     back: "Back",
     view: "View",
@@ -496,7 +506,13 @@ pub fn pt(locale: Locale) -> &'static PortalTexts {
 /// The SMS for a ticket notice.
 pub fn notice_sms(number: &str, kind: NoticeKind, to: TicketState, locale: Locale) -> String {
     match locale {
-        Locale::ZhCn => format!("【Loopdesk】{}。详情请登录自助服务查看。", notice(number, kind, to, locale)),
-        Locale::En => format!("[Loopdesk] {}. Sign in to self-service for details.", notice(number, kind, to, locale)),
+        Locale::ZhCn => format!(
+            "【Loopdesk】{}。详情请登录自助服务查看。",
+            notice(number, kind, to, locale)
+        ),
+        Locale::En => format!(
+            "[Loopdesk] {}. Sign in to self-service for details.",
+            notice(number, kind, to, locale)
+        ),
     }
 }

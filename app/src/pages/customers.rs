@@ -358,6 +358,9 @@ pub(crate) fn BillingTables(
     from: RwSignal<String>,
     to: RwSignal<String>,
     on_range: Callback<()>,
+    /// Link each bill to its CSV download (the customer's own bills in the portal).
+    #[prop(optional)]
+    csv: Option<&'static str>,
 ) -> impl IntoView {
     let tx = ct(locale);
     view! {
@@ -367,6 +370,7 @@ pub(crate) fn BillingTables(
                 <thead><tr>
                     <th>{tx.account_number}</th><th>{tx.period}</th><th>{tx.due_on}</th>
                     <th class="num">{tx.total}</th><th>{tx.items}</th>
+                    {csv.map(|_| view! { <th></th> })}
                 </tr></thead>
                 <tbody>
                     {b.bills.iter().map(|bill| view! {
@@ -385,6 +389,10 @@ pub(crate) fn BillingTables(
                                     </ul>
                                 </details>
                             </td>
+                            {csv.map(|label| view! {
+                                <td><a class="btn btn-small" data-testid="bill-csv" download
+                                    href=format!("/api/v1/portal/bills/{}/{}/csv", bill.account, bill.period)>{label}</a></td>
+                            })}
                         </tr>
                     }).collect_view()}
                 </tbody>

@@ -95,7 +95,7 @@ fn request_rows(
                             <strong class="request-subject">{r.subject.clone()}</strong>
                             <span class="small muted">{r.kind.name.clone()} " · " {local_time(r.registered_at)}</span>
                         </a>
-                        <PromiseLine promise=r.promise.clone() now locale/>
+                        <PromiseLine promise=r.promise now locale/>
                     </li>
                 }
             }).collect_view()}
@@ -355,7 +355,7 @@ fn RequestBody(initial: RequestView, locale: Locale) -> impl IntoView {
             <div class="ticket-meta">
                 {move || {
                     let s = r().row.state;
-                    view! { <span class=format!("badge state-{}", s.code) data-testid="request-state" data-state=s.code.clone()>{s.name}</span> }
+                    view! { <span class=format!("badge state-{}", s.code) data-testid="request-state" data-state=s.code>{s.name}</span> }
                 }}
                 <span class="chip">{move || r().row.kind.name}</span>
             </div>
@@ -370,7 +370,7 @@ fn RequestBody(initial: RequestView, locale: Locale) -> impl IntoView {
                 <Panel title=px.timeline>
                     <ol class="timeline portal-timeline" data-testid="timeline">
                         {move || r().timeline.into_iter().map(|e| view! {
-                            <li class="timeline-item" class:mine=e.mine data-kind=e.kind.clone()>
+                            <li class="timeline-item" class:mine=e.mine data-kind=e.kind>
                                 <div class="timeline-meta small muted"><span>{e.who.clone()}</span>" · "<span>{local_time(e.at)}</span></div>
                                 <div class="timeline-title">{e.title.clone()}</div>
                                 {e.body.clone().map(|b| view! { <div class="timeline-body">{b}</div> })}
@@ -386,7 +386,7 @@ fn RequestBody(initial: RequestView, locale: Locale) -> impl IntoView {
                 <Panel title=px.details>
                     <dl class="facts">
                         <dt>{px.submitted_at}</dt><dd>{move || local_time(r().row.registered_at)}</dd>
-                        <dt>{px.category}</dt><dd>{move || r().category}</dd>
+                        {move || (!r().category.is_empty()).then(|| view! { <dt>{px.category}</dt><dd>{r().category}</dd> })}
                         {move || r().account.map(|a| view! { <dt>{px.account}</dt><dd class="mono">{a}</dd> })}
                         {move || r().contact_time.map(|c| view! { <dt>{px.contact_time}</dt><dd>{c.name}</dd> })}
                     </dl>
@@ -503,7 +503,11 @@ fn ReplyPanel(
 }
 
 #[component]
-fn AddFiles(request: RwSignal<RequestView>, locale: Locale, error: RwSignal<Option<String>>) -> impl IntoView {
+fn AddFiles(
+    request: RwSignal<RequestView>,
+    locale: Locale,
+    error: RwSignal<Option<String>>,
+) -> impl IntoView {
     let px = pt(locale);
     let form_ref = NodeRef::<leptos::html::Form>::new();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -570,16 +574,6 @@ fn BillsBody(
     to: RwSignal<String>,
     range: RwSignal<(String, String)>,
 ) -> impl IntoView {
-    let downloads: Vec<(String, String)> = b
-        .bills
-        .iter()
-        .map(|bill| {
-            (
-                format!("{} · {}", bill.period, bill.account),
-                format!("/api/v1/portal/bills/{}/{}/csv", bill.account, bill.period),
-            )
-        })
-        .collect();
     view! {
         <div class="grid grid-3 account-cards">
             {b.accounts.iter().map(|a| view! {
@@ -590,14 +584,7 @@ fn BillsBody(
                 </div>
             }).collect_view()}
         </div>
-        <Panel title=px.download_csv>
-            <ul class="plain-list downloads" data-testid="bill-downloads">
-                {downloads.into_iter().map(|(label, href)| view! {
-                    <li><a href=href download>{label}</a></li>
-                }).collect_view()}
-            </ul>
-        </Panel>
-        <crate::pages::customers::BillingTables b locale from to on_range=Callback::new(move |_| range.set((from.get_untracked(), to.get_untracked())))/>
+        <crate::pages::customers::BillingTables b locale from to csv=px.download_csv on_range=Callback::new(move |_| range.set((from.get_untracked(), to.get_untracked())))/>
     }
 }
 

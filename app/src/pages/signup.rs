@@ -89,8 +89,12 @@ fn CodeForm(locale: Locale, purpose: CodePurpose) -> impl IntoView {
                 )
                 .await
             } else {
-                portal_reset(phone.get_untracked(), code.get_untracked(), password.get_untracked())
-                    .await
+                portal_reset(
+                    phone.get_untracked(),
+                    code.get_untracked(),
+                    password.get_untracked(),
+                )
+                .await
             };
             match res {
                 Ok(home) => {

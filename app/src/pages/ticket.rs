@@ -38,6 +38,7 @@ pub fn TicketPage(locale: Locale, id: String) -> impl IntoView {
 #[component]
 fn TicketBody(initial: TicketView, dir: DeskDirectory, locale: Locale) -> impl IntoView {
     let tx = dt(locale);
+    let px = crate::i18n::portal::pt(locale);
     let now = ticking(initial.as_of);
     let ticket = RwSignal::new(initial);
     let t = move || ticket.get();
@@ -109,7 +110,17 @@ fn TicketBody(initial: TicketView, dir: DeskDirectory, locale: Locale) -> impl I
                                 <dt>{tx.registered_at}</dt><dd>{local_time(v.registered_at)}</dd>
                                 <dt>{tx.reopened}</dt><dd>{v.reopen_count}</dd>
                                 <dt>{tx.unreachable_attempts}</dt><dd>{v.unreachable_attempts}</dd>
+                                {v.account.clone().map(|a| view! { <dt>{px.account}</dt><dd class="mono">{a}</dd> })}
+                                {v.contact_time.clone().map(|c| view! { <dt>{px.contact_time}</dt><dd>{c.name}</dd> })}
                             </dl>
+                            {(!v.attachments.is_empty()).then(|| view! {
+                                <h3 class="sub-title">{px.attachments}</h3>
+                                <ul class="plain-list files" data-testid="ticket-attachments">
+                                    {v.attachments.iter().map(|a| view! {
+                                        <li><a href=a.url.clone() target="_blank" rel="noopener">{a.name.clone()}</a></li>
+                                    }).collect_view()}
+                                </ul>
+                            })}
                         }
                     }}
                 </Panel>

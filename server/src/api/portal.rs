@@ -155,7 +155,10 @@ pub async fn change_password(
 }
 
 /// `GET /api/v1/portal/home`.
-pub async fn home(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<PortalHomeView>> {
+pub async fn home(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Json<PortalHomeView>> {
     let now = state.clock.now();
     let today = app::desk::today(&state.stores, now)
         .await
@@ -266,7 +269,10 @@ pub async fn submit(
         category: text("category"),
         subject: text("subject"),
         description: text("description"),
-        account: fields.get("account").cloned().filter(|a| !a.trim().is_empty()),
+        account: fields
+            .get("account")
+            .cloned()
+            .filter(|a| !a.trim().is_empty()),
         contact_time: field_code(&caller, &fields, "contact_time", ContactTime::from_code)?,
     };
     let now = state.clock.now();
@@ -286,10 +292,16 @@ pub async fn ticket(
     Path(id): Path<String>,
 ) -> ApiResult<Json<RequestView>> {
     let id = ticket_id(&caller, &id)?;
-    portal::request(&state.stores, state.clock.now(), &caller.user, id, caller.locale)
-        .await
-        .map(Json)
-        .map_err(|e| caller.desk_error(&e))
+    portal::request(
+        &state.stores,
+        state.clock.now(),
+        &caller.user,
+        id,
+        caller.locale,
+    )
+    .await
+    .map(Json)
+    .map_err(|e| caller.desk_error(&e))
 }
 
 /// `{text, expected_version}`.
@@ -308,9 +320,16 @@ pub async fn reply(
 ) -> ApiResult<Json<RequestView>> {
     let id = ticket_id(&caller, &id)?;
     let now = state.clock.now();
-    app::desk::customer_reply(&state.stores, now, &caller.user, id, req.expected_version, &req.text)
-        .await
-        .map_err(|e| caller.desk_error(&e))?;
+    app::desk::customer_reply(
+        &state.stores,
+        now,
+        &caller.user,
+        id,
+        req.expected_version,
+        &req.text,
+    )
+    .await
+    .map_err(|e| caller.desk_error(&e))?;
     fresh(&state, &caller, id).await
 }
 
@@ -338,17 +357,30 @@ pub async fn confirm(
         rating: req.rating,
         comment: req.comment.trim().to_owned(),
     };
-    app::desk::act(&state.stores, now, &caller.user, id, req.expected_version, action)
-        .await
-        .map_err(|e| caller.desk_error(&e))?;
+    app::desk::act(
+        &state.stores,
+        now,
+        &caller.user,
+        id,
+        req.expected_version,
+        action,
+    )
+    .await
+    .map_err(|e| caller.desk_error(&e))?;
     fresh(&state, &caller, id).await
 }
 
 async fn fresh(state: &AppState, caller: &Caller, id: TicketId) -> ApiResult<Json<RequestView>> {
-    portal::request(&state.stores, state.clock.now(), &caller.user, id, caller.locale)
-        .await
-        .map(Json)
-        .map_err(|e| caller.desk_error(&e))
+    portal::request(
+        &state.stores,
+        state.clock.now(),
+        &caller.user,
+        id,
+        caller.locale,
+    )
+    .await
+    .map(Json)
+    .map_err(|e| caller.desk_error(&e))
 }
 
 /// `POST /api/v1/portal/tickets/{id}/attachments` (`multipart/form-data`, parts `files`).
@@ -426,7 +458,10 @@ pub async fn bill_csv(
     let name = format!("bill-{account}-{period}.csv");
     let disposition = format!(
         "attachment; filename=\"{}\"",
-        name.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '.', "_")
+        name.replace(
+            |c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '.',
+            "_"
+        )
     );
     Ok((
         [
@@ -447,7 +482,9 @@ pub async fn notices(
         portal::notices(&state.stores, &caller.user, caller.locale)
             .await
             .map_err(|e| caller.desk_error(&e))?;
-    Ok(Json(serde_json::json!({ "items": items, "unread": unread })))
+    Ok(Json(
+        serde_json::json!({ "items": items, "unread": unread }),
+    ))
 }
 
 /// `POST /api/v1/portal/notices/read`: `{marked}`.

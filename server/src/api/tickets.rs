@@ -237,6 +237,7 @@ pub async fn act(
             },
         )
     })?;
+    let taken = action.clone();
     desk::act(
         &state.stores,
         state.clock.now(),
@@ -247,6 +248,7 @@ pub async fn act(
     )
     .await
     .map_err(|e| caller.desk_error(&e))?;
+    app::portal::text_customer(&state.stores, state.sender.as_ref(), id, &taken).await;
     view(&state, &caller, id).await.map(Json)
 }
 

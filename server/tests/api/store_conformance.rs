@@ -1075,23 +1075,48 @@ pub async fn portal_codes_limits_files_and_notices(stores: &Stores) {
     let (second, _) = VerificationCode::issue("13800000001", CodePurpose::Register, 2, t0());
     p.put_code(&second).await.unwrap();
     assert_eq!(
-        p.get_code("13800000001", CodePurpose::Register).await.unwrap(),
+        p.get_code("13800000001", CodePurpose::Register)
+            .await
+            .unwrap(),
         Some(second.clone())
     );
-    assert_eq!(p.get_code("13800000001", CodePurpose::Reset).await.unwrap(), None);
-    p.code_failed("13800000001", CodePurpose::Register).await.unwrap();
-    let stored = p.get_code("13800000001", CodePurpose::Register).await.unwrap().unwrap();
+    assert_eq!(
+        p.get_code("13800000001", CodePurpose::Reset).await.unwrap(),
+        None
+    );
+    p.code_failed("13800000001", CodePurpose::Register)
+        .await
+        .unwrap();
+    let stored = p
+        .get_code("13800000001", CodePurpose::Register)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(stored.attempts, 1);
-    assert!(p.consume_code("13800000001", CodePurpose::Register).await.unwrap());
-    assert!(!p.consume_code("13800000001", CodePurpose::Register).await.unwrap());
+    assert!(p
+        .consume_code("13800000001", CodePurpose::Register)
+        .await
+        .unwrap());
+    assert!(!p
+        .consume_code("13800000001", CodePurpose::Register)
+        .await
+        .unwrap());
     // Rate hits in a window.
     for m in [0, 10, 20] {
-        p.record_rate_hit(RateBucket::CodePerIp, "10.0.0.1", t0() + Duration::minutes(m))
-            .await
-            .unwrap();
+        p.record_rate_hit(
+            RateBucket::CodePerIp,
+            "10.0.0.1",
+            t0() + Duration::minutes(m),
+        )
+        .await
+        .unwrap();
     }
     let hits = p
-        .rate_hits(RateBucket::CodePerIp, "10.0.0.1", t0() + Duration::minutes(5))
+        .rate_hits(
+            RateBucket::CodePerIp,
+            "10.0.0.1",
+            t0() + Duration::minutes(5),
+        )
         .await
         .unwrap();
     assert_eq!(hits.len(), 2);
@@ -1121,12 +1146,20 @@ pub async fn portal_codes_limits_files_and_notices(stores: &Stores) {
     p.add_attachment(&meta(2), &[4, 5, 6], 2).await.unwrap();
     assert!(matches!(
         p.add_attachment(&meta(3), &[7], 2).await,
-        Err(StoreError::Conflict { what: "attachments" })
+        Err(StoreError::Conflict {
+            what: "attachments"
+        })
     ));
     let listed = p.attachments(t.id).await.unwrap();
-    assert_eq!(listed.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(), ["1.png", "2.png"]);
+    assert_eq!(
+        listed.iter().map(|m| m.name.as_str()).collect::<Vec<_>>(),
+        ["1.png", "2.png"]
+    );
     assert_eq!(p.attachment(a.id).await.unwrap(), (a, vec![1, 2, 3]));
-    assert!(matches!(p.attachment(Uuid::new_v4()).await, Err(StoreError::NotFound)));
+    assert!(matches!(
+        p.attachment(Uuid::new_v4()).await,
+        Err(StoreError::NotFound)
+    ));
     // Notices: none yet, read marks all.
     assert_eq!(p.unread_notices(c.id).await.unwrap(), 0);
     assert_eq!(p.mark_notices_read(c.id).await.unwrap(), 0);

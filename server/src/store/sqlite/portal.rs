@@ -289,13 +289,12 @@ impl PortalStore for SqliteBackend {
     }
 
     async fn mark_notices_read(&self, customer: CustomerId) -> Result<u64, StoreError> {
-        let done = sqlx::query(
-            "update customer_notices set read = 1 where customer_id = $1 and read = 0",
-        )
-        .bind(customer.0.to_string())
-        .execute(&self.pool)
-        .await
-        .map_err(other)?;
+        let done =
+            sqlx::query("update customer_notices set read = 1 where customer_id = $1 and read = 0")
+                .bind(customer.0.to_string())
+                .execute(&self.pool)
+                .await
+                .map_err(other)?;
         Ok(done.rows_affected())
     }
 }
