@@ -134,10 +134,10 @@ pub enum DeskError {
     Run(loopdesk::flow::RunError),
     /// The answer bot refused the turn.
     Bot(loopdesk::kb::bot::BotError),
-    /// Too many attempts: try again at `retry_at`.
+    /// Too many attempts: try again in `seconds`.
     RateLimited {
-        /// When another attempt will be accepted.
-        retry_at: DateTime<Utc>,
+        /// Seconds until another attempt will be accepted (at least 1).
+        seconds: i64,
     },
     /// A failure logged on the server.
     Internal,

@@ -70,7 +70,9 @@ pub async fn limit(
             .rate_hits(bucket, key, now - rule.window())
             .await?;
         rule.decide(&hits, now)
-            .map_err(|retry_at| DeskError::RateLimited { retry_at })?;
+            .map_err(|retry_at| DeskError::RateLimited {
+                seconds: (retry_at - now).num_seconds().max(1),
+            })?;
     }
     stores.portal.record_rate_hit(bucket, key, now).await?;
     Ok(())

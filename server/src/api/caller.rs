@@ -250,9 +250,8 @@ pub fn desk_error(e: &DeskError, locale: Locale, ctx: &ApiCtx) -> ApiError {
         if let Some(f) = field {
             err = err.field(f);
         }
-        if let DeskError::RateLimited { retry_at } = e {
-            let now = chrono::Utc::now();
-            err = err.retry_after((*retry_at - now).num_seconds().max(1));
+        if let DeskError::RateLimited { seconds } = e {
+            err = err.retry_after(*seconds);
         }
         if let DeskError::Import(issues) = e {
             err = err.issues(
