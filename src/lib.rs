@@ -25,6 +25,10 @@
 //! - [`kb`]: knowledge-base articles (editorial workflow, audiences, versions and diffs).
 //! - [`ticket`]: tickets and the closed-loop state machine.
 //! - [`sla`]: SLA policies and the targets computed from a ticket's clock events.
+//! - [`metrics`]: contact-center metric definitions (service level, ASA, abandonment,
+//!   AHT, occupancy, FCR, reopen rate, satisfaction, complaint rate, SLA compliance).
+//! - [`staffing`]: interval forecasts, Erlang C and the roster against the requirement.
+//! - [`quality`]: quality inspection (质检) scorecards, reviews and sampling.
 //! - [`store`]: the storage ports and their error type.
 #![warn(missing_docs)]
 
@@ -65,9 +69,12 @@ pub mod flow;
 pub mod kb;
 pub mod locale;
 pub mod login;
+pub mod metrics;
 pub mod phrase;
 pub mod portal;
+pub mod quality;
 pub mod sla;
+pub mod staffing;
 pub mod store;
 pub mod task;
 pub mod ticket;

@@ -52,6 +52,11 @@ impl SlaTarget {
             SlaTarget::FollowUp => "follow_up",
         }
     }
+
+    /// The target for a stable code.
+    pub fn from_code(code: &str) -> Option<SlaTarget> {
+        SlaTarget::ALL.into_iter().find(|t| t.code() == code)
+    }
 }
 
 /// An allowed amount of time, in one of the three units.
@@ -373,6 +378,33 @@ pub enum TargetState {
     Overdue,
     /// Past the hard limit.
     Breached,
+}
+
+impl TargetState {
+    /// Every state.
+    pub const ALL: [TargetState; 5] = [
+        TargetState::Running,
+        TargetState::Paused,
+        TargetState::Met,
+        TargetState::Overdue,
+        TargetState::Breached,
+    ];
+
+    /// Stable code (as serialized).
+    pub fn code(self) -> &'static str {
+        match self {
+            TargetState::Running => "running",
+            TargetState::Paused => "paused",
+            TargetState::Met => "met",
+            TargetState::Overdue => "overdue",
+            TargetState::Breached => "breached",
+        }
+    }
+
+    /// The state for a stable code.
+    pub fn from_code(code: &str) -> Option<TargetState> {
+        TargetState::ALL.into_iter().find(|t| t.code() == code)
+    }
 }
 
 /// A step of the explanation of a target.
