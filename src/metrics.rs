@@ -27,6 +27,8 @@ use serde::{Deserialize, Serialize};
 use crate::agent::AgentState;
 use crate::customer::Tier;
 use crate::sla::{SlaTarget, TargetState, TargetStatus};
+use crate::ticket::action::{Action, RevisitOutcome};
+use crate::ticket::event::EventKind;
 
 /// Answered within this many seconds counts for the service level (SEED-SLA-10).
 pub const SERVICE_LEVEL_SECONDS: i64 = 20;
@@ -46,6 +48,40 @@ pub fn is_vip(tier: Tier) -> bool {
 /// `part ÷ whole`, `None` when `whole` is zero.
 pub fn ratio(part: u64, whole: u64) -> Option<f64> {
     (whole > 0).then(|| part as f64 / whole as f64)
+}
+
+/// Whole seconds from `a` to `b` (each instant cut to its whole second, as stores compute
+/// it in SQL), never negative.
+pub fn seconds_between(a: DateTime<Utc>, b: DateTime<Utc>) -> i64 {
+    (b.timestamp() - a.timestamp()).max(0)
+}
+
+coded_enum!(
+    /// Where a satisfaction outcome came from.
+    FeedbackSource {
+        /// A follow-up (回访) by staff.
+        Revisit = "revisit",
+        /// The customer's confirmation in the portal.
+        Portal = "portal",
+    }
+);
+
+/// The satisfaction outcome an event records, if it records one: (source, satisfied,
+/// rating). Unreachable follow-ups are not outcomes.
+pub fn feedback_of(kind: &EventKind) -> Option<(FeedbackSource, bool, Option<u8>)> {
+    match kind {
+        EventKind::Action(Action::Revisit {
+            outcome, rating, ..
+        }) => match outcome {
+            RevisitOutcome::Satisfied => Some((FeedbackSource::Revisit, true, *rating)),
+            RevisitOutcome::Unsatisfied => Some((FeedbackSource::Revisit, false, *rating)),
+            RevisitOutcome::Unreachable => None,
+        },
+        EventKind::Action(Action::CustomerConfirm {
+            satisfied, rating, ..
+        }) => Some((FeedbackSource::Portal, *satisfied, Some(*rating))),
+        _ => None,
+    }
 }
 
 /// The service-level settings (configurable; defaults from the seeds).
@@ -113,7 +149,7 @@ impl CallTotals {
         match (c.answered_at, c.ended_at) {
             (Some(answered), Some(ended)) => {
                 self.handled += 1;
-                self.talk_seconds += (ended - answered).num_seconds().max(0);
+                self.talk_seconds += seconds_between(answered, ended);
             }
             (Some(_), None) => self.in_progress += 1,
             _ => {}
@@ -125,9 +161,7 @@ impl CallTotals {
             (_, Some(answered), _) => {
                 self.offered += 1;
                 self.answered += 1;
-                let wait = c
-                    .ringing_at
-                    .map_or(0, |r| (answered - r).num_seconds().max(0));
+                let wait = c.ringing_at.map_or(0, |r| seconds_between(r, answered));
                 self.wait_seconds += wait;
                 if wait <= threshold_seconds {
                     self.answered_within += 1;
@@ -450,7 +484,12 @@ mod tests {
         Utc.with_ymd_and_hms(2026, 12, 1, 2, 0, 0).unwrap()
     }
 
-    fn call(vip: bool, wait: Option<i64>, talk: Option<i64>, abandon_after: Option<i64>) -> CallFacts {
+    fn call(
+        vip: bool,
+        wait: Option<i64>,
+        talk: Option<i64>,
+        abandon_after: Option<i64>,
+    ) -> CallFacts {
         let r = t0();
         let answered = wait.map(|w| r + Duration::seconds(w));
         let ended = match (answered, talk, abandon_after) {
@@ -542,7 +581,12 @@ mod tests {
         // Never seen: offline, no time counted.
         assert_eq!(agent_time(None, &[], from, to), StateSeconds::default());
         // Changes outside the window are clamped.
-        let s = agent_time(None, &[(from - Duration::hours(1), AgentState::Available)], from, to);
+        let s = agent_time(
+            None,
+            &[(from - Duration::hours(1), AgentState::Available)],
+            from,
+            to,
+        );
         assert_eq!(s.available, 3600);
     }
 
@@ -589,7 +633,10 @@ mod tests {
             st(SlaTarget::Acknowledge, TargetState::Met),
             st(SlaTarget::DispatchAcceptance, TargetState::Met),
         ]);
-        assert_eq!(key, "acknowledge=met;dispatch_acceptance=overdue;resolve=running");
+        assert_eq!(
+            key,
+            "acknowledge=met;dispatch_acceptance=overdue;resolve=running"
+        );
         assert_eq!(
             parse_sla_key(&key),
             vec![
@@ -606,6 +653,47 @@ mod tests {
         c.add(TargetState::Breached, 1);
         c.add(TargetState::Running, 5);
         assert_eq!(c.rate(), Some(0.8));
+    }
+
+    #[test]
+    fn feedback_comes_from_follow_ups_and_confirmations() {
+        let revisit = |outcome, rating| {
+            EventKind::Action(Action::Revisit {
+                outcome,
+                rating,
+                note: String::new(),
+            })
+        };
+        assert_eq!(
+            feedback_of(&revisit(RevisitOutcome::Satisfied, Some(5))),
+            Some((FeedbackSource::Revisit, true, Some(5)))
+        );
+        assert_eq!(
+            feedback_of(&revisit(RevisitOutcome::Unsatisfied, None)),
+            Some((FeedbackSource::Revisit, false, None))
+        );
+        assert_eq!(
+            feedback_of(&revisit(RevisitOutcome::Unreachable, None)),
+            None
+        );
+        let confirm = EventKind::Action(Action::CustomerConfirm {
+            satisfied: false,
+            rating: 2,
+            comment: String::new(),
+        });
+        assert_eq!(
+            feedback_of(&confirm),
+            Some((FeedbackSource::Portal, false, Some(2)))
+        );
+        assert_eq!(feedback_of(&EventKind::Registered { on_call: false }), None);
+    }
+
+    #[test]
+    fn seconds_are_whole_second_differences() {
+        let a = t0() + Duration::milliseconds(900);
+        let b = t0() + Duration::milliseconds(21_100);
+        assert_eq!(seconds_between(a, b), 21);
+        assert_eq!(seconds_between(b, a), 0);
     }
 
     #[test]

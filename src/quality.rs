@@ -238,7 +238,11 @@ mod tests {
     fn the_seed_scorecard_is_valid_and_totals_out_of_100() {
         let c = card();
         assert_eq!(c.validate(), Ok(()));
-        let full: Vec<(String, u32)> = c.criteria.iter().map(|x| (x.key.clone(), x.weight)).collect();
+        let full: Vec<(String, u32)> = c
+            .criteria
+            .iter()
+            .map(|x| (x.key.clone(), x.weight))
+            .collect();
         assert_eq!(c.total(&full), Ok(100));
         let mut some = full.clone();
         some[1].1 = 10; // accuracy 10 of 30
@@ -259,7 +263,10 @@ mod tests {
         let c = card();
         let mut s: Vec<(String, u32)> = c.criteria.iter().map(|x| (x.key.clone(), 0)).collect();
         s[0].1 = 16;
-        assert_eq!(c.total(&s), Err(QualityError::ScoreRange("greeting".into())));
+        assert_eq!(
+            c.total(&s),
+            Err(QualityError::ScoreRange("greeting".into()))
+        );
         s.pop();
         assert_eq!(c.total(&s), Err(QualityError::Scores));
         let mut dup: Vec<(String, u32)> = c.criteria.iter().map(|x| (x.key.clone(), 0)).collect();
@@ -292,7 +299,10 @@ mod tests {
     #[test]
     fn subjects_round_trip() {
         let t = ReviewSubject::Ticket(Uuid::from_u128(5));
-        assert_eq!(ReviewSubject::from_parts(t.kind_code(), &t.id_text()), Some(t));
+        assert_eq!(
+            ReviewSubject::from_parts(t.kind_code(), &t.id_text()),
+            Some(t)
+        );
         let c = ReviewSubject::Call("c-1".into());
         assert_eq!(ReviewSubject::from_parts("call", "c-1"), Some(c));
         assert_eq!(ReviewSubject::from_parts("email", "x"), None);

@@ -117,7 +117,12 @@ impl StaffingGoal {
 
 /// The fewest agents that reach the goal for `calls` of `aht_seconds` in one interval of
 /// `interval_seconds` (0 when no calls are expected).
-pub fn agents_needed(calls: f64, aht_seconds: f64, interval_seconds: f64, goal: &StaffingGoal) -> u32 {
+pub fn agents_needed(
+    calls: f64,
+    aht_seconds: f64,
+    interval_seconds: f64,
+    goal: &StaffingGoal,
+) -> u32 {
     let a = traffic(calls, aht_seconds, interval_seconds);
     if a <= 0.0 {
         return 0;
@@ -133,7 +138,8 @@ pub fn agents_needed(calls: f64, aht_seconds: f64, interval_seconds: f64, goal: 
 /// The interval of the week (0 = Monday 00:00–00:30) a local time falls in.
 pub fn week_interval(date: NaiveDate, time: NaiveTime) -> usize {
     let day = date.weekday().num_days_from_monday() as usize;
-    day * INTERVALS_PER_DAY + (time.hour() * 60 + time.minute()) as usize / INTERVAL_MINUTES as usize
+    day * INTERVALS_PER_DAY
+        + (time.hour() * 60 + time.minute()) as usize / INTERVAL_MINUTES as usize
 }
 
 /// The Monday of the week `date` is in.
@@ -407,7 +413,10 @@ mod tests {
         assert_eq!(service_level(9, 10.0, 180.0, 20.0), 0.0);
         assert_eq!(asa_seconds(10, 10.0, 180.0), None);
         assert_eq!(erlang_c(3, 0.0), 0.0);
-        assert_eq!(agents_needed(0.0, 180.0, 1800.0, &StaffingGoal::default()), 0);
+        assert_eq!(
+            agents_needed(0.0, 180.0, 1800.0, &StaffingGoal::default()),
+            0
+        );
     }
 
     #[test]
@@ -435,7 +444,10 @@ mod tests {
             g.validate()
         };
         assert_eq!(bad(|g| g.service_level = 1.0), Err(GoalError::ServiceLevel));
-        assert_eq!(bad(|g| g.threshold_seconds = 0.0), Err(GoalError::Threshold));
+        assert_eq!(
+            bad(|g| g.threshold_seconds = 0.0),
+            Err(GoalError::Threshold)
+        );
         assert_eq!(bad(|g| g.max_occupancy = 0.0), Err(GoalError::Occupancy));
     }
 
@@ -452,7 +464,11 @@ mod tests {
     fn forecast_averages_the_same_interval_and_follows_the_trend() {
         let d = |day| NaiveDate::from_ymd_opt(2026, 11, day).unwrap();
         // Flat history: the mean, no trend.
-        let flat = [week(d(2), 100, 180), week(d(9), 100, 200), week(d(16), 100, 220)];
+        let flat = [
+            week(d(2), 100, 180),
+            week(d(9), 100, 200),
+            week(d(16), 100, 220),
+        ];
         let f = forecast(&flat, 1);
         assert!(close(f.trend, 1.0, 1e-12));
         let nine = week_interval(d(23), NaiveTime::from_hms_opt(9, 15, 0).unwrap());
@@ -463,12 +479,20 @@ mod tests {
         assert!(close(f.intervals[0].aht_seconds, 200.0, 1e-9));
         assert_eq!(f.intervals[0].calls, 0.0);
         // Growing 10 a week (90, 100, 110): next week 120 = mean 100 × 1.2.
-        let growing = [week(d(2), 90, 180), week(d(9), 100, 180), week(d(16), 110, 180)];
+        let growing = [
+            week(d(2), 90, 180),
+            week(d(9), 100, 180),
+            week(d(16), 110, 180),
+        ];
         let f = forecast(&growing, 1);
         assert!(close(f.trend, 1.2, 1e-9), "{}", f.trend);
         assert!(close(f.intervals[nine].calls, 120.0, 1e-9));
         // Two weeks ahead: 130.
-        assert!(close(forecast(&growing, 2).intervals[nine].calls, 130.0, 1e-9));
+        assert!(close(
+            forecast(&growing, 2).intervals[nine].calls,
+            130.0,
+            1e-9
+        ));
         assert_eq!(forecast(&[], 1).intervals.len(), INTERVALS_PER_WEEK);
     }
 
@@ -497,15 +521,31 @@ mod tests {
         assert_eq!(c[23], 1); // 11:30
         assert_eq!(c[24], 0); // 12:00
         assert_eq!(c.iter().sum::<u32>(), 8);
-        assert_eq!(shift("", monday, t(9, 0), t(10, 0)).validate(), Err(ShiftError::Agent));
-        assert_eq!(shift("a", monday, t(9, 0), t(9, 0)).validate(), Err(ShiftError::Order));
-        assert_eq!(shift("a", monday, t(9, 10), t(10, 0)).validate(), Err(ShiftError::Grid));
+        assert_eq!(
+            shift("", monday, t(9, 0), t(10, 0)).validate(),
+            Err(ShiftError::Agent)
+        );
+        assert_eq!(
+            shift("a", monday, t(9, 0), t(9, 0)).validate(),
+            Err(ShiftError::Order)
+        );
+        assert_eq!(
+            shift("a", monday, t(9, 10), t(10, 0)).validate(),
+            Err(ShiftError::Grid)
+        );
         let mut f = forecast(&[], 1);
         f.intervals[18] = IntervalForecast {
             calls: 100.0,
             aht_seconds: 180.0,
         };
-        let p = plan(&f, &c, &StaffingGoal { max_occupancy: 1.0, ..StaffingGoal::default() });
+        let p = plan(
+            &f,
+            &c,
+            &StaffingGoal {
+                max_occupancy: 1.0,
+                ..StaffingGoal::default()
+            },
+        );
         assert_eq!(p[18].required, 14);
         assert_eq!(p[18].gap(), -13);
         assert_eq!(p[21].gap(), 2);

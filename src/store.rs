@@ -6,6 +6,7 @@ pub mod console;
 pub mod desk;
 pub mod knowledge;
 pub mod portal;
+pub mod supervision;
 
 use crate::login::LoginThrottle;
 use crate::user::{Department, DepartmentId, LoginName, User, UserId};

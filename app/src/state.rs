@@ -56,6 +56,12 @@ pub struct Stores {
     pub flows: Arc<dyn FlowStore>,
     /// Portal codes, rate limits, attachments and customer notices.
     pub portal: Arc<dyn loopdesk::store::portal::PortalStore>,
+    /// Report aggregates (tickets, satisfaction, calls, agent states).
+    pub reports: Arc<dyn loopdesk::store::supervision::ReportStore>,
+    /// Quality inspection scorecards and reviews.
+    pub quality: Arc<dyn loopdesk::store::supervision::QualityStore>,
+    /// The staffing roster.
+    pub roster: Arc<dyn loopdesk::store::supervision::RosterStore>,
 }
 
 /// Everything a request handler needs.

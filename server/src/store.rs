@@ -42,7 +42,10 @@ impl Backend {
                 tokens: db.clone(),
                 knowledge: db.clone(),
                 flows: db.clone(),
-                portal: db,
+                portal: db.clone(),
+                reports: db.clone(),
+                quality: db.clone(),
+                roster: db,
             },
             sessions,
         }

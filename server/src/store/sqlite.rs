@@ -26,6 +26,7 @@ mod desk;
 mod knowledge;
 mod portal;
 mod rows;
+mod supervision;
 mod work;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");

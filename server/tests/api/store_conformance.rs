@@ -1165,6 +1165,640 @@ pub async fn portal_codes_limits_files_and_notices(stores: &Stores) {
     assert_eq!(p.mark_notices_read(c.id).await.unwrap(), 0);
 }
 
+#[allow(clippy::too_many_arguments)]
+async fn report_ticket(
+    stores: &Stores,
+    d: DepartmentId,
+    c: &loopdesk::customer::Customer,
+    kind: loopdesk::ticket::TicketKind,
+    channel: loopdesk::ticket::Channel,
+    category: &str,
+    state: loopdesk::ticket::TicketState,
+    assignee: Option<UserId>,
+    at: chrono::DateTime<Utc>,
+    targets: Vec<(loopdesk::sla::SlaTarget, loopdesk::sla::TargetState)>,
+) -> loopdesk::ticket::Ticket {
+    use loopdesk::store::desk::{NewTicket, SlaSnapshot, TicketDetails};
+    use loopdesk::ticket::event::{EventKind, NewEvent};
+    use loopdesk::ticket::*;
+    let complaint = kind == TicketKind::Complaint;
+    let mut t = Ticket::register(Registration {
+        id: TicketId(Uuid::new_v4()),
+        kind,
+        channel,
+        customer: c.id,
+        tier: c.tier,
+        priority: Priority::Normal,
+        complexity: complaint.then_some(Complexity::General),
+        department: d,
+        registered_by: None,
+        on_call: false,
+    })
+    .unwrap();
+    t.state = state;
+    t.assignee = assignee;
+    let targets = targets
+        .into_iter()
+        .map(|(target, state)| loopdesk::sla::TargetStatus {
+            target,
+            state,
+            started_at: at,
+            stopped_at: None,
+            due_at: at,
+            hard_due_at: None,
+            warn_at: at,
+            paused_seconds: 0,
+            trace: vec![],
+        })
+        .collect();
+    stores
+        .tickets
+        .create_ticket(NewTicket {
+            ticket: t.clone(),
+            details: TicketDetails {
+                account: None,
+                contact_time: None,
+                subject: "report".into(),
+                description: String::new(),
+                category: category.into(),
+            },
+            day: at.format("%Y%m%d").to_string(),
+            registered_at: at,
+            registered_by: None,
+            events: vec![NewEvent {
+                at,
+                actor: None,
+                kind: EventKind::Registered { on_call: false },
+                from: None,
+                to: t.state,
+            }],
+            sla: SlaSnapshot {
+                targets,
+                ..SlaSnapshot::default()
+            },
+        })
+        .await
+        .unwrap();
+    t
+}
+
+pub async fn report_cells_count_tickets_times_and_feedback(stores: &Stores) {
+    use loopdesk::metrics::{parse_sla_key, Compliance, TicketTotals};
+    use loopdesk::sla::{SlaTarget, TargetState};
+    use loopdesk::store::desk::{SlaSnapshot, TicketWrite};
+    use loopdesk::store::supervision::ReportFilter;
+    use loopdesk::ticket::action::{Action, RevisitOutcome};
+    use loopdesk::ticket::event::{EventKind, NewEvent};
+    use loopdesk::ticket::{Channel, TicketKind as K, TicketState as S};
+    let center = dept(stores, "center").await;
+    let billing = dept(stores, "billing").await;
+    let agent = stored_staff(stores, "agent-r").await;
+    let c = customer("张明", "13800000001");
+    stores.customers.create_customer(&c, t0()).await.unwrap();
+    let at = |h| t0() + Duration::hours(h);
+    let met = (SlaTarget::Acknowledge, TargetState::Met);
+    let late = (SlaTarget::Resolve, TargetState::Breached);
+    // t0 = 2026-11-23 02:00Z = 10:00 in Shanghai.
+    let a = report_ticket(
+        stores,
+        center,
+        &c,
+        K::Inquiry,
+        Channel::Phone,
+        "billing/charge_dispute",
+        S::Closed,
+        Some(agent),
+        at(0),
+        vec![met],
+    )
+    .await;
+    report_ticket(
+        stores,
+        center,
+        &c,
+        K::Complaint,
+        Channel::Portal,
+        "billing",
+        S::Resolved,
+        Some(agent),
+        at(0),
+        vec![met, late],
+    )
+    .await;
+    report_ticket(
+        stores,
+        billing,
+        &c,
+        K::Complaint,
+        Channel::Phone,
+        "network/signal",
+        S::InProgress,
+        None,
+        at(1),
+        vec![(SlaTarget::Acknowledge, TargetState::Overdue)],
+    )
+    .await;
+    // Outside the range.
+    report_ticket(
+        stores,
+        center,
+        &c,
+        K::Inquiry,
+        Channel::Phone,
+        "billing",
+        S::New,
+        None,
+        at(30),
+        vec![],
+    )
+    .await;
+    let filter = ReportFilter {
+        from: t0(),
+        to: t0() + Duration::hours(24),
+        department: None,
+        kind: None,
+        category: None,
+        channel: None,
+        agent: None,
+        utc_offset_minutes: 480,
+    };
+    let cells = stores.reports.ticket_cells(&filter).await.unwrap();
+    let total = cells
+        .iter()
+        .fold(TicketTotals::default(), |s, c| s.plus(&c.totals));
+    assert_eq!(
+        total,
+        TicketTotals {
+            tickets: 3,
+            answered: 2,
+            first_contact: 0,
+            reopened: 0,
+            complaints: 2,
+            serious: 0
+        }
+    );
+    let mut resolve = Compliance::default();
+    let mut ack = Compliance::default();
+    for cell in &cells {
+        for (target, state) in parse_sla_key(&cell.sla_key) {
+            match target {
+                SlaTarget::Resolve => resolve.add(state, cell.totals.tickets),
+                SlaTarget::Acknowledge => ack.add(state, cell.totals.tickets),
+                _ => {}
+            }
+        }
+    }
+    assert_eq!((ack.met, ack.overdue, resolve.breached), (2, 1, 1));
+    // Filters: department, kind, category prefix, channel, agent.
+    let count = |f: ReportFilter| async move {
+        stores
+            .reports
+            .ticket_cells(&f)
+            .await
+            .unwrap()
+            .iter()
+            .map(|c| c.totals.tickets)
+            .sum::<u64>()
+    };
+    assert_eq!(
+        count(ReportFilter {
+            department: Some(billing),
+            ..filter.clone()
+        })
+        .await,
+        1
+    );
+    assert_eq!(
+        count(ReportFilter {
+            kind: Some(K::Complaint),
+            ..filter.clone()
+        })
+        .await,
+        2
+    );
+    assert_eq!(
+        count(ReportFilter {
+            category: Some("billing".into()),
+            ..filter.clone()
+        })
+        .await,
+        2
+    );
+    assert_eq!(
+        count(ReportFilter {
+            category: Some("bill".into()),
+            ..filter.clone()
+        })
+        .await,
+        0
+    );
+    assert_eq!(
+        count(ReportFilter {
+            channel: Some(Channel::Portal),
+            ..filter.clone()
+        })
+        .await,
+        1
+    );
+    assert_eq!(
+        count(ReportFilter {
+            agent: Some(agent),
+            ..filter.clone()
+        })
+        .await,
+        2
+    );
+    // Local days and hours.
+    let times = stores.reports.ticket_times(&filter).await.unwrap();
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    assert_eq!(times.len(), 2);
+    assert_eq!(
+        (
+            times[0].day,
+            times[0].hour,
+            times[0].tickets,
+            times[0].complaints
+        ),
+        (day, 10, 2, 1)
+    );
+    assert_eq!((times[1].hour, times[1].tickets), (11, 1));
+    // Feedback: a satisfied follow-up with a rating, written with the event.
+    let rec = stores.tickets.get_ticket(a.id).await.unwrap();
+    let mut next = rec.ticket.clone();
+    next.version += 1;
+    stores
+        .tickets
+        .write_ticket(
+            rec.ticket.version,
+            TicketWrite {
+                ticket: next,
+                events: vec![NewEvent {
+                    at: at(2),
+                    actor: None,
+                    kind: EventKind::Action(Action::Revisit {
+                        outcome: RevisitOutcome::Satisfied,
+                        rating: Some(4),
+                        note: String::new(),
+                    }),
+                    from: Some(S::Closed),
+                    to: S::Closed,
+                }],
+                sla: SlaSnapshot::default(),
+                outbound: vec![],
+                supersede: vec![],
+                notifications: vec![],
+                customer_notices: vec![],
+                at: at(2),
+            },
+        )
+        .await
+        .unwrap();
+    let fb = stores.reports.feedback_cells(&filter).await.unwrap();
+    assert_eq!(fb.len(), 1);
+    assert_eq!(fb[0].assignee, Some(agent));
+    assert_eq!(
+        (
+            fb[0].satisfaction.satisfied,
+            fb[0].satisfaction.rating_sum,
+            fb[0].satisfaction.rated
+        ),
+        (1, 4, 1)
+    );
+    let later = ReportFilter {
+        from: at(3),
+        ..filter.clone()
+    };
+    assert!(stores
+        .reports
+        .feedback_cells(&later)
+        .await
+        .unwrap()
+        .is_empty());
+    // Open counts and breaches; customers.
+    let open = stores.reports.open_counts().await.unwrap();
+    let open_total: u64 = open.iter().map(|(_, _, n)| n).sum();
+    assert_eq!(open_total, 3, "resolved, in progress and new are open");
+    assert!(open.contains(&(billing, S::InProgress, 1)));
+    assert_eq!(stores.reports.open_breached().await.unwrap(), 1);
+    assert_eq!(stores.reports.customer_count().await.unwrap(), 1);
+}
+
+pub async fn call_aggregates_equal_the_domain_over_the_raw_calls(stores: &Stores) {
+    use loopdesk::call::{CallRecord, Direction};
+    use loopdesk::metrics::{CallFacts, CallSummary};
+    use loopdesk::store::desk::StoredCall;
+    let agent = stored_staff(stores, "agent-c").await;
+    let mut vip = customer("王芳", "13900000009");
+    vip.tier = loopdesk::customer::Tier::Gold;
+    let mut plain = customer("李雷", "13900000008");
+    plain.tier = loopdesk::customer::Tier::Normal;
+    stores.customers.create_customer(&vip, t0()).await.unwrap();
+    stores
+        .customers
+        .create_customer(&plain, t0())
+        .await
+        .unwrap();
+    let ms = |x: i64| t0() + Duration::milliseconds(x);
+    // (direction, customer, ringing, answered, ended, agent), times in ms after t0.
+    let specs: Vec<(
+        Direction,
+        Option<&loopdesk::customer::Customer>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        bool,
+    )> = vec![
+        (
+            Direction::In,
+            Some(&plain),
+            Some(0),
+            Some(5_000),
+            Some(65_000),
+            true,
+        ),
+        (
+            Direction::In,
+            Some(&plain),
+            Some(900),
+            Some(21_100),
+            Some(50_000),
+            true,
+        ), // 21 s by whole seconds
+        (
+            Direction::In,
+            Some(&plain),
+            Some(0),
+            Some(20_000),
+            None,
+            true,
+        ), // on the line
+        (Direction::In, None, Some(0), None, Some(30_000), false), // abandoned
+        (Direction::In, None, Some(1_000), None, None, false),     // waiting
+        (
+            Direction::In,
+            Some(&vip),
+            Some(0),
+            Some(3_000),
+            Some(100_000),
+            true,
+        ),
+        (
+            Direction::In,
+            Some(&vip),
+            Some(0),
+            Some(40_000),
+            Some(90_000),
+            true,
+        ),
+        (
+            Direction::Out,
+            Some(&plain),
+            Some(0),
+            Some(8_000),
+            Some(38_000),
+            true,
+        ),
+        (
+            Direction::In,
+            Some(&plain),
+            Some(3_600_000 * 30),
+            Some(3_600_000 * 30 + 1_000),
+            Some(3_600_000 * 30 + 9_000),
+            true,
+        ), // outside
+    ];
+    let mut facts = Vec::new();
+    for (i, (dir, cust, r, a, e, by_agent)) in specs.iter().enumerate() {
+        let record = CallRecord {
+            call_id: format!("c{i}"),
+            direction: *dir,
+            from: "13900000000".into(),
+            to: "10086".into(),
+            customer_number: None,
+            queue: None,
+            agent: by_agent.then(|| "agent-c".into()),
+            ringing_at: r.map(ms),
+            answered_at: a.map(ms),
+            ended_at: e.map(ms),
+            cause: None,
+        };
+        stores
+            .calls
+            .insert_call(
+                &StoredCall {
+                    record: record.clone(),
+                    agent_user: by_agent.then_some(agent),
+                    customer: cust.map(|c| c.id),
+                    candidates: u32::from(cust.is_some()),
+                    disposition: None,
+                    notes: String::new(),
+                    version: 1,
+                },
+                t0(),
+            )
+            .await
+            .unwrap();
+        if r.is_some_and(|r| r < 3_600_000 * 24) {
+            facts.push(CallFacts {
+                inbound: *dir == Direction::In,
+                vip: cust.is_some_and(|c| loopdesk::metrics::is_vip(c.tier)),
+                ringing_at: record.ringing_at,
+                answered_at: record.answered_at,
+                ended_at: record.ended_at,
+            });
+        }
+    }
+    let cells = stores
+        .reports
+        .call_cells(t0(), t0() + Duration::hours(24), 20)
+        .await
+        .unwrap();
+    let mut sum = CallSummary::default();
+    for c in &cells {
+        sum.standard = sum.standard.plus(&c.summary.standard);
+        sum.vip = sum.vip.plus(&c.summary.vip);
+    }
+    let expected = CallSummary::from_facts(&facts, 20);
+    assert_eq!(sum, expected);
+    // By hand: standard offered 4 (three answered, one on the line still, and one
+    // abandoned), within 20 s the 5 s and 20 s answers (21.1 − 0.9 is 21 whole seconds);
+    // VIP 1 of 2.
+    assert_eq!(expected.standard.offered, 4);
+    assert_eq!(expected.standard.answered_within, 2);
+    assert_eq!(expected.standard.waiting, 1);
+    assert_eq!(expected.vip.answered_within, 1);
+    let mine = cells.iter().find(|c| c.agent == Some(agent)).unwrap();
+    assert_eq!(mine.summary.total().handled, 5);
+    // Half-hour intervals (inbound only), local time.
+    let iv = stores
+        .reports
+        .call_intervals(t0(), t0() + Duration::hours(24), 480)
+        .await
+        .unwrap();
+    assert_eq!(iv.len(), 1);
+    assert_eq!(iv[0].slot, 20, "10:00 local");
+    assert_eq!((iv[0].offered, iv[0].handled), (6, 4));
+    assert_eq!(iv[0].talk_seconds, 60 + 29 + 97 + 50);
+}
+
+pub async fn state_history_has_the_state_in_force_and_the_changes(stores: &Stores) {
+    use loopdesk::agent::{AgentState, AgentStatus, StateSource};
+    use loopdesk::store::console::AgentStateChange;
+    let user = stored_staff(stores, "agent-s").await;
+    let mut version = None;
+    for (state, minutes) in [
+        (AgentState::Available, -30),
+        (AgentState::OnCall, 10),
+        (AgentState::WrapUp, 20),
+    ] {
+        stores
+            .agents
+            .set_agent_status(
+                &AgentStateChange {
+                    user,
+                    status: AgentStatus {
+                        state,
+                        reason: None,
+                        call_id: None,
+                        since: t0() + Duration::minutes(minutes),
+                    },
+                    source: StateSource::Agent,
+                },
+                version,
+            )
+            .await
+            .unwrap();
+        version = Some(version.unwrap_or(0) + 1);
+    }
+    let h = stores
+        .reports
+        .state_history(t0(), t0() + Duration::hours(1))
+        .await
+        .unwrap();
+    assert_eq!(h.before, vec![(user, AgentState::Available)]);
+    assert_eq!(h.changes.len(), 2);
+    assert_eq!(
+        h.changes[0],
+        (user, t0() + Duration::minutes(10), AgentState::OnCall)
+    );
+}
+
+pub async fn quality_reviews_and_the_roster_round_trip(stores: &Stores) {
+    use loopdesk::quality::{Review, ReviewSubject, Scorecard};
+    use loopdesk::staffing::Shift;
+    use loopdesk::store::supervision::ReviewQuery;
+    let agent = stored_staff(stores, "agent-q").await;
+    let boss = stored_staff(stores, "boss-q").await;
+    let mut card = Scorecard::seed(Uuid::new_v4());
+    stores.quality.put_scorecard(&card, t0()).await.unwrap();
+    card.active = false;
+    stores.quality.put_scorecard(&card, t0()).await.unwrap();
+    assert_eq!(
+        stores.quality.scorecards().await.unwrap(),
+        vec![card.clone()]
+    );
+    let scores: Vec<(String, u32)> = card
+        .criteria
+        .iter()
+        .map(|c| (c.key.clone(), c.weight))
+        .collect();
+    let review = |id, minutes| Review {
+        id,
+        scorecard: card.id,
+        subject: ReviewSubject::Call("call-1".into()),
+        agent,
+        reviewer: boss,
+        scores: scores.clone(),
+        total: 100,
+        comment: "规范".into(),
+        at: t0() + Duration::minutes(minutes),
+    };
+    let first = review(Uuid::new_v4(), 0);
+    stores.quality.add_review(&first).await.unwrap();
+    // The same call with the same scorecard again: a conflict.
+    assert!(matches!(
+        stores.quality.add_review(&review(Uuid::new_v4(), 1)).await,
+        Err(StoreError::Conflict { what: "review" })
+    ));
+    let mut other = review(Uuid::new_v4(), 5);
+    other.subject = ReviewSubject::Ticket(Uuid::new_v4());
+    other.total = 80;
+    stores.quality.add_review(&other).await.unwrap();
+    let all = stores
+        .quality
+        .reviews(&ReviewQuery {
+            agent: Some(agent),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(all, vec![other.clone(), first.clone()]);
+    let early = stores
+        .quality
+        .reviews(&ReviewQuery {
+            to: Some(t0() + Duration::minutes(1)),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(early, vec![first.clone()]);
+    assert!(stores
+        .quality
+        .reviews(&ReviewQuery {
+            agent: Some(boss),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(stores.quality.get_review(first.id).await.unwrap(), first);
+    assert!(matches!(
+        stores.quality.get_review(Uuid::new_v4()).await,
+        Err(StoreError::NotFound)
+    ));
+
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+    let t = |h, m| chrono::NaiveTime::from_hms_opt(h, m, 0).unwrap();
+    let mut s = Shift {
+        id: Uuid::new_v4(),
+        agent: "agent".into(),
+        date: day,
+        start: t(9, 0),
+        end: t(17, 30),
+    };
+    stores.roster.put_shift(&s).await.unwrap();
+    s.end = t(18, 0);
+    stores.roster.put_shift(&s).await.unwrap();
+    let next_week = Shift {
+        id: Uuid::new_v4(),
+        date: day + Duration::days(7),
+        ..s.clone()
+    };
+    stores.roster.put_shift(&next_week).await.unwrap();
+    assert_eq!(
+        stores
+            .roster
+            .shifts(day, day + Duration::days(7))
+            .await
+            .unwrap(),
+        vec![s.clone()]
+    );
+    stores.roster.delete_shift(s.id).await.unwrap();
+    assert!(matches!(
+        stores.roster.delete_shift(s.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(stores
+        .roster
+        .shifts(day, day + Duration::days(7))
+        .await
+        .unwrap()
+        .is_empty());
+}
+
 async fn sqlite() -> (tempfile::TempDir, Stores) {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/conformance.db?mode=rwc", dir.path().display());
@@ -1207,4 +1841,8 @@ on_sqlite!(
     categories_synonyms_and_zero_results_round_trip,
     flows_freeze_versions_and_runs_are_version_checked,
     portal_codes_limits_files_and_notices,
+    report_cells_count_tickets_times_and_feedback,
+    call_aggregates_equal_the_domain_over_the_raw_calls,
+    state_history_has_the_state_in_force_and_the_changes,
+    quality_reviews_and_the_roster_round_trip,
 );

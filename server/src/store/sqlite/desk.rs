@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use loopdesk::calendar::spec::CalendarSpec;
 use loopdesk::call::{CallRecord, Direction};
 use loopdesk::customer::{Customer, CustomerId, Tier};
+use loopdesk::metrics::{feedback_of, sla_key};
 use loopdesk::phrase::Salutation;
 use loopdesk::sla::{Policy, TargetStatus};
 use loopdesk::store::desk::{
@@ -322,6 +323,21 @@ async fn append_events(
         .execute(&mut **tx)
         .await
         .map_err(|e| classify(e, "event"))?;
+        if let Some((source, satisfied, rating)) = feedback_of(&sealed.kind) {
+            sqlx::query(
+                "insert into ticket_feedback (ticket_id, seq, at, source, satisfied, rating) \
+                 values ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(ticket.0.to_string())
+            .bind(sealed.seq as i64)
+            .bind(ts(sealed.at))
+            .bind(source.code())
+            .bind(satisfied)
+            .bind(rating.map(i64::from))
+            .execute(&mut **tx)
+            .await
+            .map_err(|e| classify(e, "event"))?;
+        }
         prev = Some((sealed.seq, sealed.hash));
     }
     Ok(())
@@ -383,9 +399,9 @@ impl TicketStore for SqliteBackend {
              dispatched_from_department_id, escalation_level, reopen_count, \
              unreachable_attempts, resolved_on_first_contact, version, subject, description, \
              category, registered_at, registered_by, updated_at, sla, next_sla_check_at, \
-             nearest_due_at, risk_at, account, contact_time) values ($1, $2, $3, $4, $5, $6, \
-             $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, \
-             $24, $25, $26, $27, $28, $29, $30)",
+             nearest_due_at, risk_at, account, contact_time, sla_key) values ($1, $2, $3, $4, \
+             $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, \
+             $22, $23, $24, $25, $26, $27, $28, $29, $30, $31)",
         )
         .bind(t.id.0.to_string())
         .bind(&number)
@@ -417,6 +433,7 @@ impl TicketStore for SqliteBackend {
         .bind(opt_text(new.sla.risk_at))
         .bind(&new.details.account)
         .bind(new.details.contact_time.map(ContactTime::code))
+        .bind(sla_key(&new.sla.targets))
         .execute(&mut *tx)
         .await
         .map_err(|e| classify(e, "ticket"))?;
@@ -465,8 +482,8 @@ impl TicketStore for SqliteBackend {
              dispatched_from_state = $4, dispatched_from_department_id = $5, \
              escalation_level = $6, reopen_count = $7, unreachable_attempts = $8, \
              resolved_on_first_contact = $9, version = $10, updated_at = $11, sla = $12, \
-             next_sla_check_at = $13, nearest_due_at = $14, risk_at = $15 \
-             where id = $16 and version = $17",
+             next_sla_check_at = $13, nearest_due_at = $14, risk_at = $15, sla_key = $16 \
+             where id = $17 and version = $18",
         )
         .bind(t.state.code())
         .bind(t.department.0.to_string())
@@ -483,6 +500,7 @@ impl TicketStore for SqliteBackend {
         .bind(opt_text(w.sla.next_check_at))
         .bind(opt_text(w.sla.nearest_due_at))
         .bind(opt_text(w.sla.risk_at))
+        .bind(sla_key(&w.sla.targets))
         .bind(t.id.0.to_string())
         .bind(expected_version as i64)
         .execute(&mut *tx)
@@ -592,12 +610,13 @@ impl TicketStore for SqliteBackend {
     ) -> Result<(), StoreError> {
         let done = sqlx::query(
             "update tickets set sla = $1, next_sla_check_at = $2, nearest_due_at = $3, \
-             risk_at = $4 where id = $5 and version = $6",
+             risk_at = $4, sla_key = $5 where id = $6 and version = $7",
         )
         .bind(to_json(&sla.targets)?)
         .bind(opt_text(sla.next_check_at))
         .bind(opt_text(sla.nearest_due_at))
         .bind(opt_text(sla.risk_at))
+        .bind(sla_key(&sla.targets))
         .bind(id.0.to_string())
         .bind(version as i64)
         .execute(&self.pool)
