@@ -12,6 +12,7 @@ pub mod console;
 pub mod desk;
 pub mod knowledge;
 pub mod portal;
+pub mod supervision;
 
 /// The signed-in user as the pages see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

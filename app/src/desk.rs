@@ -93,6 +93,14 @@ pub enum Invalid {
     Registered,
     /// The current password does not match.
     WrongPassword,
+    /// A quality scorecard or review.
+    Quality(loopdesk::quality::QualityError),
+    /// A staffing goal.
+    Goal(loopdesk::staffing::GoalError),
+    /// A roster shift.
+    Shift(loopdesk::staffing::ShiftError),
+    /// Already reviewed with that scorecard.
+    Reviewed,
 }
 
 /// The one error type of the desk use cases.
@@ -1375,6 +1383,11 @@ impl DeskError {
                 ..
             } => crate::i18n::knowledge::answer_error(label, why, locale),
             DeskError::RateLimited { .. } => crate::i18n::portal::rate_limited(locale),
+            DeskError::Invalid {
+                problem:
+                    p @ (Invalid::Quality(_) | Invalid::Goal(_) | Invalid::Shift(_) | Invalid::Reviewed),
+                ..
+            } => crate::i18n::supervision::problem(p, locale),
             DeskError::Invalid {
                 problem:
                     p @ (Invalid::Phone(_)

@@ -11,6 +11,7 @@ pub mod desk;
 pub mod knowledge;
 pub mod names;
 pub mod portal;
+pub mod supervision;
 
 use loopdesk::access::Area;
 use loopdesk::locale::Locale;

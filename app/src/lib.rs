@@ -20,6 +20,8 @@ pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod calls;
 #[cfg(feature = "ssr")]
+pub mod charts;
+#[cfg(feature = "ssr")]
 pub mod console;
 #[cfg(feature = "ssr")]
 pub mod desk;
@@ -33,6 +35,8 @@ pub mod messaging;
 pub mod portal;
 #[cfg(feature = "ssr")]
 pub mod state;
+#[cfg(feature = "ssr")]
+pub mod supervision;
 #[cfg(feature = "ssr")]
 pub mod tokens;
 

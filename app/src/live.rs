@@ -1,13 +1,29 @@
 //! Live events to open browser pages (SSR only): an in-process fan-out of per-user events
-//! (screen pops and agent-state changes now; wallboard and notifications later), counting each user's open
-//! connections. One instance serves its own connections; PostgreSQL LISTEN/NOTIFY will carry
-//! events between instances (issue 8).
+//! (screen pops and agent-state changes), counting each user's open connections, and the
+//! wallboard's change signal: every successful ticket, call or agent-state write goes
+//! through [`with_live`]'s store wrappers, which bump a counter that open wallboards watch
+//! (a `watch` channel, so a burst of writes wakes a wallboard once). One instance serves its
+//! own connections; PostgreSQL LISTEN/NOTIFY will carry events between instances (issue 8).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use loopdesk::agent::AgentStatus;
+use loopdesk::customer::CustomerId;
+use loopdesk::store::console::{AgentStateChange, AgentStore};
+use loopdesk::store::desk::{
+    CallStore, NewTicket, SlaSnapshot, StoredCall, TicketPage, TicketQuery, TicketRecord,
+    TicketStore, TicketWrite,
+};
+use loopdesk::store::StoreError;
+use loopdesk::ticket::event::TicketEvent;
+use loopdesk::ticket::TicketId;
 use loopdesk::user::UserId;
 use tokio::sync::{broadcast, watch};
+
+use crate::state::Stores;
 
 use crate::views::console::AgentStateView;
 use crate::views::ScreenPop;
@@ -46,6 +62,7 @@ pub struct LiveHub {
     tx: broadcast::Sender<LiveEvent>,
     open: Arc<Mutex<HashMap<UserId, usize>>>,
     closing: Arc<watch::Sender<bool>>,
+    changes: Arc<watch::Sender<u64>>,
 }
 
 impl Default for LiveHub {
@@ -54,6 +71,7 @@ impl Default for LiveHub {
             tx: broadcast::channel(1024).0,
             open: Arc::default(),
             closing: Arc::new(watch::channel(false).0),
+            changes: Arc::new(watch::channel(0).0),
         }
     }
 }
@@ -101,6 +119,16 @@ impl LiveHub {
         self.closing.send_replace(true);
     }
 
+    /// Something the wallboard shows changed.
+    pub fn changed(&self) {
+        self.changes.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
+    /// The change signal (for wallboard streams) and the shutdown signal.
+    pub fn watch_changes(&self) -> (watch::Receiver<u64>, watch::Receiver<bool>) {
+        (self.changes.subscribe(), self.closing.subscribe())
+    }
+
     /// Opens a connection for `user`.
     pub fn subscribe(&self, user: UserId) -> Subscription {
         if let Ok(mut open) = self.open.lock() {
@@ -112,5 +140,127 @@ impl LiveHub {
             user,
             open: self.open.clone(),
         }
+    }
+}
+
+/// The stores with the wallboard's change signal on every ticket, call and agent-state
+/// write (failed writes signal nothing).
+pub fn with_live(stores: Stores, hub: &LiveHub) -> Stores {
+    Stores {
+        tickets: Arc::new(LiveTickets(stores.tickets.clone(), hub.clone())),
+        calls: Arc::new(LiveCalls(stores.calls.clone(), hub.clone())),
+        agents: Arc::new(LiveAgents(stores.agents.clone(), hub.clone())),
+        ..stores
+    }
+}
+
+fn signal<T>(hub: &LiveHub, r: Result<T, StoreError>) -> Result<T, StoreError> {
+    if r.is_ok() {
+        hub.changed();
+    }
+    r
+}
+
+struct LiveTickets(Arc<dyn TicketStore>, LiveHub);
+
+#[async_trait]
+impl TicketStore for LiveTickets {
+    async fn create_ticket(&self, new: NewTicket) -> Result<String, StoreError> {
+        signal(&self.1, self.0.create_ticket(new).await)
+    }
+    async fn get_ticket(&self, id: TicketId) -> Result<TicketRecord, StoreError> {
+        self.0.get_ticket(id).await
+    }
+    async fn ticket_by_number(&self, number: &str) -> Result<Option<TicketRecord>, StoreError> {
+        self.0.ticket_by_number(number).await
+    }
+    async fn ticket_events(&self, id: TicketId) -> Result<Vec<TicketEvent>, StoreError> {
+        self.0.ticket_events(id).await
+    }
+    async fn write_ticket(&self, expected_version: u64, w: TicketWrite) -> Result<(), StoreError> {
+        signal(&self.1, self.0.write_ticket(expected_version, w).await)
+    }
+    async fn list_tickets(&self, q: &TicketQuery) -> Result<TicketPage, StoreError> {
+        self.0.list_tickets(q).await
+    }
+    async fn due_for_sla_check(
+        &self,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<TicketId>, StoreError> {
+        self.0.due_for_sla_check(now, limit).await
+    }
+    async fn open_ticket_ids(&self) -> Result<Vec<TicketId>, StoreError> {
+        self.0.open_ticket_ids().await
+    }
+    async fn store_sla(
+        &self,
+        id: TicketId,
+        version: u64,
+        sla: SlaSnapshot,
+    ) -> Result<(), StoreError> {
+        signal(&self.1, self.0.store_sla(id, version, sla).await)
+    }
+}
+
+struct LiveCalls(Arc<dyn CallStore>, LiveHub);
+
+#[async_trait]
+impl CallStore for LiveCalls {
+    async fn get_call(&self, call_id: &str) -> Result<Option<StoredCall>, StoreError> {
+        self.0.get_call(call_id).await
+    }
+    async fn insert_call(&self, call: &StoredCall, now: DateTime<Utc>) -> Result<(), StoreError> {
+        signal(&self.1, self.0.insert_call(call, now).await)
+    }
+    async fn update_call(
+        &self,
+        call: &StoredCall,
+        expected_version: u64,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        signal(
+            &self.1,
+            self.0.update_call(call, expected_version, now).await,
+        )
+    }
+    async fn recent_calls(
+        &self,
+        customer: Option<CustomerId>,
+        limit: u32,
+    ) -> Result<Vec<StoredCall>, StoreError> {
+        self.0.recent_calls(customer, limit).await
+    }
+    async fn link_ticket(&self, call_id: &str, ticket: TicketId) -> Result<(), StoreError> {
+        self.0.link_ticket(call_id, ticket).await
+    }
+    async fn call_tickets(&self, call_id: &str) -> Result<Vec<TicketId>, StoreError> {
+        self.0.call_tickets(call_id).await
+    }
+}
+
+struct LiveAgents(Arc<dyn AgentStore>, LiveHub);
+
+#[async_trait]
+impl AgentStore for LiveAgents {
+    async fn agent_status(&self, user: UserId) -> Result<Option<(AgentStatus, u64)>, StoreError> {
+        self.0.agent_status(user).await
+    }
+    async fn set_agent_status(
+        &self,
+        change: &AgentStateChange,
+        expected: Option<u64>,
+    ) -> Result<(), StoreError> {
+        signal(&self.1, self.0.set_agent_status(change, expected).await)
+    }
+    async fn agent_statuses(&self) -> Result<Vec<(UserId, AgentStatus)>, StoreError> {
+        self.0.agent_statuses().await
+    }
+    async fn agent_state_log(
+        &self,
+        user: UserId,
+        from: DateTime<Utc>,
+    ) -> Result<Vec<AgentStateChange>, StoreError> {
+        self.0.agent_state_log(user, from).await
     }
 }

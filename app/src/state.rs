@@ -83,6 +83,8 @@ pub struct AppState {
     pub search: crate::knowledge::Index,
     /// Where SMS and e-mail to customers go.
     pub sender: crate::messaging::Sender,
+    /// Service-level threshold and targets.
+    pub targets: loopdesk::metrics::ServiceTargets,
     /// A hash to verify against when the login name is unknown, so that unknown and known
     /// users cost the same time.
     pub dummy_hash: PasswordHash,

@@ -10,6 +10,7 @@ use uuid::Uuid;
 pub mod console;
 pub mod knowledge;
 pub mod portal;
+pub mod supervision;
 
 /// Resolved on the first contact (inquiries and queries on the call).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -305,7 +306,7 @@ mod build {
     use crate::i18n::names::*;
     use crate::state::Stores;
 
-    fn cn(code: &str, name: &str) -> CodeName {
+    pub fn cn(code: &str, name: &str) -> CodeName {
         CodeName {
             code: code.to_owned(),
             name: name.to_owned(),

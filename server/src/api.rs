@@ -10,6 +10,7 @@ pub mod error;
 pub mod knowledge;
 pub mod portal;
 pub mod session;
+pub mod supervision;
 pub mod tickets;
 
 use axum::extract::{DefaultBodyLimit, Request};
@@ -167,6 +168,10 @@ pub fn routes() -> Router<AppState> {
         .route("/calls", get(calls::list))
         .route("/calls/{id}", get(calls::get_one))
         .route("/live", get(calls::live))
+        .route("/metrics/summary", get(supervision::summary))
+        .route("/wallboard/live", get(supervision::live))
+        .route("/reports", get(supervision::report))
+        .route("/reports/csv", get(supervision::report_csv))
         .fallback(error::not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
 }

@@ -74,6 +74,8 @@ pub struct Config {
     /// File that SMS and e-mail to customers are appended to (JSON lines) for a gateway
     /// to pick up; absent: they are written to the log (the demo shows codes there).
     pub sms_spool: Option<std::path::PathBuf>,
+    /// The service-level threshold and targets (wallboard and reports).
+    pub service_targets: loopdesk::metrics::ServiceTargets,
 }
 
 /// What the command line asks for.
@@ -143,6 +145,8 @@ ENVIRONMENT:
     LOOPDESK_BILLING_URL      external billing system (http://…); default: local billing data
     LOOPDESK_SMS_SPOOL        file to append customer SMS/e-mail to as JSON lines (for a
                               gateway); default: the log, where the demo shows codes
+    LOOPDESK_SERVICE_LEVEL    answer threshold in seconds, standard and VIP targets in %
+                              (default 20,75,85: SEED-SLA-10/11)
     RUST_LOG                  log filter (default info)
     LOOPDESK_LOG_FORMAT       text (default) or json";
 
@@ -199,7 +203,31 @@ ENVIRONMENT:
                 });
             }
         }
+        let sl_text = var("LOOPDESK_SERVICE_LEVEL").unwrap_or_else(|| "20,75,85".into());
+        let sl: Vec<u32> = sl_text
+            .split(',')
+            .filter_map(|p| p.trim().parse().ok())
+            .collect();
+        let service_targets = match sl.as_slice() {
+            [t, s, v]
+                if (1..=600).contains(t) && (1..=100).contains(s) && (1..=100).contains(v) =>
+            {
+                loopdesk::metrics::ServiceTargets {
+                    threshold_seconds: i64::from(*t),
+                    standard_permille: s * 10,
+                    vip_permille: v * 10,
+                }
+            }
+            _ => {
+                return Err(ConfigError::Invalid {
+                    name: "LOOPDESK_SERVICE_LEVEL",
+                    value: sl_text,
+                    reason: "expected seconds,standard %,VIP %, e.g. 20,75,85",
+                })
+            }
+        };
         Ok(Config {
+            service_targets,
             sms_spool: var("LOOPDESK_SMS_SPOOL").map(std::path::PathBuf::from),
             billing_url,
             sweep_seconds,

@@ -141,15 +141,17 @@ impl Application {
             Some(path) => Arc::new(app::messaging::SpoolSender::new(path.clone())),
             None => Arc::new(app::messaging::LogSender),
         };
+        let live = app::live::LiveHub::default();
         let state = AppState {
             billing,
             search,
             sender,
             leptos_options,
-            stores: backend.stores,
+            stores: app::live::with_live(backend.stores, &live),
             clock,
             throttle: LoginThrottle::default(),
-            live: app::live::LiveHub::default(),
+            live,
+            targets: config.service_targets,
             dummy_hash,
         };
 

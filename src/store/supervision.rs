@@ -118,6 +118,19 @@ pub struct StateHistory {
     pub changes: Vec<(UserId, DateTime<Utc>, AgentState)>,
 }
 
+/// A handled ticket or call of an agent (what quality inspection samples from).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkItem {
+    /// The agent.
+    pub agent: UserId,
+    /// The ticket or call.
+    pub subject: crate::quality::ReviewSubject,
+    /// Ticket number and subject, or the call's other party.
+    pub label: String,
+    /// Registration or ringing time.
+    pub at: DateTime<Utc>,
+}
+
 /// Report aggregates.
 #[async_trait]
 pub trait ReportStore: Send + Sync {
@@ -155,6 +168,14 @@ pub trait ReportStore: Send + Sync {
     async fn open_breached(&self) -> Result<u64, StoreError>;
     /// Customers on record (the complaint rate's base).
     async fn customer_count(&self) -> Result<u64, StoreError>;
+    /// Answered tickets (registered) and handled calls (rang) in `[from, to)` with their
+    /// agent, newest first, at most `limit` of each.
+    async fn work_items(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<WorkItem>, StoreError>;
 }
 
 /// Which reviews.

@@ -56,6 +56,7 @@ pub fn config(db_url: &str) -> Config {
         sweep_seconds: 0,
         billing_url: None,
         sms_spool: None,
+        service_targets: loopdesk::metrics::ServiceTargets::default(),
     }
 }
 

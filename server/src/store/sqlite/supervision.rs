@@ -14,7 +14,7 @@ use loopdesk::quality::{Review, ReviewSubject, Scorecard};
 use loopdesk::staffing::Shift;
 use loopdesk::store::supervision::{
     CallCell, CallInterval, FeedbackCell, QualityStore, ReportFilter, ReportStore, ReviewQuery,
-    RosterStore, StateHistory, TicketCell, TimeCell,
+    RosterStore, StateHistory, TicketCell, TimeCell, WorkItem,
 };
 use loopdesk::store::StoreError;
 use loopdesk::ticket::{Channel, TicketKind, TicketState};
@@ -393,6 +393,64 @@ impl ReportStore for SqliteBackend {
             .await
             .map_err(other)?;
         u64::try_from(n).map_err(|_| corrupt("negative count".into()))
+    }
+
+    async fn work_items(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<WorkItem>, StoreError> {
+        let tickets = sqlx::query(
+            "select id, number, subject, assignee_id, registered_at from tickets \
+             where assignee_id is not null and state in ('resolved', 'closed') \
+             and registered_at >= $1 and registered_at < $2 \
+             order by registered_at desc limit $3",
+        )
+        .bind(ts(from))
+        .bind(ts(to))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(other)?;
+        let calls = sqlx::query(
+            "select call_id, agent_id, direction, from_number, to_number, ringing_at from calls \
+             where agent_id is not null and answered_at is not null and ended_at is not null \
+             and ringing_at >= $1 and ringing_at < $2 order by ringing_at desc limit $3",
+        )
+        .bind(ts(from))
+        .bind(ts(to))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(other)?;
+        let mut out = Vec::with_capacity(tickets.len() + calls.len());
+        for r in &tickets {
+            out.push(WorkItem {
+                agent: UserId(uuid_col(r, "assignee_id")?),
+                subject: ReviewSubject::Ticket(uuid_col(r, "id")?),
+                label: format!(
+                    "{} {}",
+                    col::<String>(r, "number")?,
+                    col::<String>(r, "subject")?
+                ),
+                at: parse_ts(&col::<String>(r, "registered_at")?)?,
+            });
+        }
+        for r in &calls {
+            let party: String = match col::<String>(r, "direction")?.as_str() {
+                "in" => col(r, "from_number")?,
+                _ => col(r, "to_number")?,
+            };
+            out.push(WorkItem {
+                agent: UserId(uuid_col(r, "agent_id")?),
+                subject: ReviewSubject::Call(col(r, "call_id")?),
+                label: party,
+                at: parse_ts(&col::<String>(r, "ringing_at")?)?,
+            });
+        }
+        out.sort_by(|a, b| b.at.cmp(&a.at));
+        Ok(out)
     }
 }
 
