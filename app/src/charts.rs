@@ -30,8 +30,8 @@ fn color(i: usize) -> RGBColor {
     PALETTE[i % PALETTE.len()]
 }
 
-const WIDTH: u32 = 720;
-const HEIGHT: u32 = 300;
+const WIDTH: u32 = 760;
+const HEIGHT: u32 = 320;
 const FONT: &str = "sans-serif";
 
 fn y_max(v: f64) -> f64 {
@@ -76,10 +76,10 @@ fn draw_bars(
     root.fill(&WHITE)?;
     let mut chart = ChartBuilder::on(&root)
         .margin(12)
-        .x_label_area_size(36)
-        .y_label_area_size(48)
+        .x_label_area_size(40)
+        .y_label_area_size(64)
         .build_cartesian_2d((0..n).into_segmented(), 0f64..y_max(top))?;
-    let every = n.div_ceil(16).max(1);
+    let every = n.div_ceil(12).max(1);
     let fmt = |v: &SegmentValue<usize>| match v {
         SegmentValue::CenterOf(i) if i % every == 0 => labels.get(*i).cloned().unwrap_or_default(),
         _ => String::new(),
@@ -87,13 +87,13 @@ fn draw_bars(
     chart
         .configure_mesh()
         .disable_x_mesh()
-        .light_line_style(RGBColor(226, 232, 240))
-        .bold_line_style(RGBColor(203, 213, 225))
+        .light_line_style(RGBColor(241, 245, 249))
+        .bold_line_style(RGBColor(226, 232, 240))
         .x_labels(n)
         .x_label_formatter(&fmt)
         .y_desc(y_desc)
-        .label_style((FONT, 12).into_font().color(&RGBColor(71, 85, 105)))
-        .axis_desc_style((FONT, 12).into_font().color(&RGBColor(71, 85, 105)))
+        .label_style((FONT, 15).into_font().color(&RGBColor(71, 85, 105)))
+        .axis_desc_style((FONT, 15).into_font().color(&RGBColor(71, 85, 105)))
         .draw()?;
     let groups = series.len().max(1) as f64;
     for (k, s) in series.iter().enumerate() {
@@ -142,7 +142,7 @@ fn draw_bars(
             .position(SeriesLabelPosition::UpperRight)
             .background_style(WHITE.mix(0.9))
             .border_style(RGBColor(203, 213, 225))
-            .label_font((FONT, 12))
+            .label_font((FONT, 15))
             .draw()?;
     }
     root.present()?;
@@ -174,26 +174,20 @@ fn draw_lines(
     root.fill(&WHITE)?;
     let mut chart = ChartBuilder::on(&root)
         .margin(12)
-        .x_label_area_size(36)
-        .y_label_area_size(48)
+        .x_label_area_size(40)
+        .y_label_area_size(64)
         .build_cartesian_2d(0..n.saturating_sub(1).max(1), 0f64..y_max(top))?;
-    let every = n.div_ceil(10).max(1);
-    let fmt = |i: &usize| {
-        if i % every == 0 {
-            labels.get(*i).cloned().unwrap_or_default()
-        } else {
-            String::new()
-        }
-    };
+    let fmt = |i: &usize| labels.get(*i).cloned().unwrap_or_default();
     chart
         .configure_mesh()
-        .light_line_style(RGBColor(226, 232, 240))
-        .bold_line_style(RGBColor(203, 213, 225))
-        .x_labels(n.min(60))
+        .disable_x_mesh()
+        .light_line_style(RGBColor(241, 245, 249))
+        .bold_line_style(RGBColor(226, 232, 240))
+        .x_labels(n.min(8))
         .x_label_formatter(&fmt)
         .y_desc(y_desc)
-        .label_style((FONT, 12).into_font().color(&RGBColor(71, 85, 105)))
-        .axis_desc_style((FONT, 12).into_font().color(&RGBColor(71, 85, 105)))
+        .label_style((FONT, 15).into_font().color(&RGBColor(71, 85, 105)))
+        .axis_desc_style((FONT, 15).into_font().color(&RGBColor(71, 85, 105)))
         .draw()?;
     for (k, s) in series.iter().enumerate() {
         let c = color(k);
@@ -212,7 +206,7 @@ fn draw_lines(
             .position(SeriesLabelPosition::UpperRight)
             .background_style(WHITE.mix(0.9))
             .border_style(RGBColor(203, 213, 225))
-            .label_font((FONT, 12))
+            .label_font((FONT, 15))
             .draw()?;
     }
     root.present()?;

@@ -882,6 +882,7 @@ fn scorecard_view(c: &Scorecard, locale: Locale) -> ScorecardView {
                 (x.key.clone(), label, x.weight)
             })
             .collect(),
+        definition: c.criteria.clone(),
     }
 }
 

@@ -76,6 +76,8 @@ pub struct Config {
     pub sms_spool: Option<std::path::PathBuf>,
     /// The service-level threshold and targets (wallboard and reports).
     pub service_targets: loopdesk::metrics::ServiceTargets,
+    /// Days of call history `--demo` seeds for the supervisors' screens (0: none).
+    pub demo_history_days: u32,
 }
 
 /// What the command line asks for.
@@ -145,6 +147,7 @@ ENVIRONMENT:
     LOOPDESK_BILLING_URL      external billing system (http://…); default: local billing data
     LOOPDESK_SMS_SPOOL        file to append customer SMS/e-mail to as JSON lines (for a
                               gateway); default: the log, where the demo shows codes
+    LOOPDESK_DEMO_HISTORY_DAYS  days of call history --demo seeds (default 35; 0 = none)
     LOOPDESK_SERVICE_LEVEL    answer threshold in seconds, standard and VIP targets in %
                               (default 20,75,85: SEED-SLA-10/11)
     RUST_LOG                  log filter (default info)
@@ -226,7 +229,18 @@ ENVIRONMENT:
                 })
             }
         };
+        let history_text = var("LOOPDESK_DEMO_HISTORY_DAYS").unwrap_or_else(|| "35".into());
+        let demo_history_days = history_text
+            .parse::<u32>()
+            .ok()
+            .filter(|d| *d <= 366)
+            .ok_or(ConfigError::Invalid {
+                name: "LOOPDESK_DEMO_HISTORY_DAYS",
+                value: history_text,
+                reason: "expected days between 0 and 366",
+            })?;
         Ok(Config {
+            demo_history_days,
             service_targets,
             sms_spool: var("LOOPDESK_SMS_SPOOL").map(std::path::PathBuf::from),
             billing_url,

@@ -14,6 +14,8 @@ use loopdesk::ticket::{Channel, Complexity, Priority, TicketKind};
 use loopdesk::user::{Department, DepartmentId, Role, User, UserId};
 use uuid::Uuid;
 
+mod history;
+
 /// The demo password of every demo account.
 pub const DEMO_PASSWORD: &str = "loopdesk-demo";
 
@@ -37,7 +39,11 @@ pub const DEMO_LOGINS: [(&str, &str); 6] = [
 ];
 
 /// Seeds the demo data into an empty database.
-pub async fn seed_demo(stores: &Stores, now: DateTime<Utc>) -> Result<SeedOutcome, StoreError> {
+pub async fn seed_demo(
+    stores: &Stores,
+    now: DateTime<Utc>,
+    history_days: u32,
+) -> Result<SeedOutcome, StoreError> {
     if stores.users.count_users().await? > 0 {
         return Ok(SeedOutcome::AlreadySeeded);
     }
@@ -123,6 +129,14 @@ pub async fn seed_demo(stores: &Stores, now: DateTime<Utc>) -> Result<SeedOutcom
         .await
         .map_err(|e| StoreError::Other(format!("seeding billing: {e:?}").into()))?;
     seed_knowledge(stores, now, &users[4], &users[0]).await?;
+    history::seed_history(
+        stores,
+        now,
+        &[&users[1], &users[2]],
+        &users[4],
+        history_days,
+    )
+    .await?;
     Ok(SeedOutcome::Seeded)
 }
 

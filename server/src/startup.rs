@@ -88,7 +88,7 @@ impl Application {
             ),
         };
         if demo {
-            match seed_demo(&backend.stores, clock.now())
+            match seed_demo(&backend.stores, clock.now(), config.demo_history_days)
                 .await
                 .context("seeding demo data failed")?
             {

@@ -64,7 +64,7 @@ pub async fn save_scorecard(input: ScorecardInput) -> Result<String, AppError> {
 }
 
 /// A random sample of handled work to review (`agent`: an id, or empty for everyone).
-#[server(endpoint = "supervision/sample")]
+#[server(endpoint = "supervision/sample", input = Json)]
 pub async fn sample_work(
     agent: String,
     days: u32,
@@ -109,7 +109,7 @@ pub async fn load_my_reviews() -> Result<Vec<ReviewView>, AppError> {
 
 /// The staffing plan (`week`: any date of the week, empty for next week; percentages as
 /// entered).
-#[server(endpoint = "supervision/staffing")]
+#[server(endpoint = "supervision/staffing", input = Json)]
 pub async fn load_staffing(
     week: String,
     weeks: u32,
@@ -157,7 +157,7 @@ pub async fn save_shift(input: ShiftInput) -> Result<String, AppError> {
 }
 
 /// Removes a roster shift.
-#[server(endpoint = "supervision/shift_delete")]
+#[server(endpoint = "supervision/shift_delete", input = Json)]
 pub async fn remove_shift(id: String) -> Result<(), AppError> {
     let (state, user, locale) = support::caller().await?;
     crate::supervision::delete_shift(&state.stores, &user, &id)

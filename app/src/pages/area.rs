@@ -141,6 +141,18 @@ fn section_page(area: Area, section: &str, locale: loopdesk::locale::Locale) -> 
         (Area::Admin, "calendars") => {
             view! { <crate::pages::admin_sla::CalendarsPage locale/> }.into_any()
         }
+        (Area::Supervisor, "reports") => {
+            view! { <crate::pages::reports::ReportsPage locale/> }.into_any()
+        }
+        (Area::Supervisor, "quality") => {
+            view! { <crate::pages::quality::QualityPage locale/> }.into_any()
+        }
+        (Area::Supervisor, "staffing") => {
+            view! { <crate::pages::staffing::StaffingPage locale/> }.into_any()
+        }
+        (Area::Agent, "quality") => {
+            view! { <crate::pages::quality::MyQualityPage locale/> }.into_any()
+        }
         (Area::Admin, "sla") => {
             view! { <crate::pages::admin_sla::PoliciesPage locale/> }.into_any()
         }

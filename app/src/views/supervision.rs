@@ -260,6 +260,8 @@ pub struct ScorecardView {
     pub active: bool,
     /// Criteria: key, label in the reader's language, weight.
     pub criteria: Vec<(String, String, u32)>,
+    /// The criteria as defined (both labels), for the editor.
+    pub definition: Vec<loopdesk::quality::Criterion>,
 }
 
 /// Something that can be reviewed.

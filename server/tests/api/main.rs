@@ -11,5 +11,6 @@ mod pages;
 mod portal;
 mod protocol;
 mod store_conformance;
+mod supervision;
 mod test_app;
 mod tickets;

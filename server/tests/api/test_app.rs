@@ -57,6 +57,7 @@ pub fn config(db_url: &str) -> Config {
         billing_url: None,
         sms_spool: None,
         service_targets: loopdesk::metrics::ServiceTargets::default(),
+        demo_history_days: 0,
     }
 }
 
