@@ -56,6 +56,19 @@ pub fn seconds_between(a: DateTime<Utc>, b: DateTime<Utc>) -> i64 {
     (b.timestamp() - a.timestamp()).max(0)
 }
 
+/// A call's answer wait and talk time in whole seconds, when it has them.
+pub fn call_seconds(r: &crate::call::CallRecord) -> (Option<i64>, Option<i64>) {
+    let wait = r
+        .ringing_at
+        .zip(r.answered_at)
+        .map(|(a, b)| seconds_between(a, b));
+    let talk = r
+        .answered_at
+        .zip(r.ended_at)
+        .map(|(a, b)| seconds_between(a, b));
+    (wait, talk)
+}
+
 coded_enum!(
     /// Where a satisfaction outcome came from.
     FeedbackSource {

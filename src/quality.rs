@@ -244,7 +244,7 @@ mod tests {
             .map(|x| (x.key.clone(), x.weight))
             .collect();
         assert_eq!(c.total(&full), Ok(100));
-        let mut some = full.clone();
+        let mut some = full;
         some[1].1 = 10; // accuracy 10 of 30
         assert_eq!(c.total(&some), Ok(80));
     }

@@ -301,7 +301,7 @@ impl Shift {
         if self.agent.trim().is_empty() {
             return Err(ShiftError::Agent);
         }
-        let on_grid = |t: NaiveTime| t.second() == 0 && t.minute() % INTERVAL_MINUTES == 0;
+        let on_grid = |t: NaiveTime| t.second() == 0 && t.minute().is_multiple_of(INTERVAL_MINUTES);
         if !on_grid(self.start) || !on_grid(self.end) {
             return Err(ShiftError::Grid);
         }

@@ -186,7 +186,7 @@ pub async fn wallboard(
             }
         })
         .collect();
-    loads.sort_by(|a, b| b.total.cmp(&a.total));
+    loads.sort_by_key(|l| std::cmp::Reverse(l.total));
     let at_risk = count(
         stores,
         TicketQuery {
@@ -317,18 +317,8 @@ fn opt(text: &str) -> Option<&str> {
 pub fn parse_report_query(
     q: &ReportQuery,
     today: NaiveDate,
-) -> Result<
-    (
-        NaiveDate,
-        NaiveDate,
-        Option<DepartmentId>,
-        Option<TicketKind>,
-        Option<String>,
-        Option<Channel>,
-        Option<UserId>,
-    ),
-    DeskError,
-> {
+    tz: Tz,
+) -> Result<(NaiveDate, NaiveDate, ReportFilter), DeskError> {
     let to = match opt(&q.to) {
         Some(t) => parse_day(t, "to")?,
         None => today,
@@ -366,7 +356,24 @@ pub fn parse_report_query(
             Invalid::TooLong { max: 100 },
         ));
     }
-    Ok((from, to, department, kind, category, channel, agent))
+    let (start, end) = (
+        local_midnight(tz, from),
+        local_midnight(tz, to + Duration::days(1)),
+    );
+    Ok((
+        from,
+        to,
+        ReportFilter {
+            from: start,
+            to: end,
+            department,
+            kind,
+            category,
+            channel,
+            agent,
+            utc_offset_minutes: offset_minutes(tz, start),
+        },
+    ))
 }
 
 fn pct_rate(c: &Compliance) -> Option<f64> {
@@ -413,41 +420,33 @@ pub async fn report(
     require_supervisor(user)?;
     let tz = center_tz(stores).await?;
     let today = now.with_timezone(&tz).date_naive();
-    let (from_day, to_day, department, kind, category, channel, agent) =
-        parse_report_query(q, today)?;
-    let from = local_midnight(tz, from_day);
-    let to = local_midnight(tz, to_day + Duration::days(1));
-    let filter = ReportFilter {
-        from,
-        to,
-        department,
-        kind,
-        category,
-        channel,
-        agent,
-        utc_offset_minutes: offset_minutes(tz, from),
-    };
+    let (from_day, to_day, filter) = parse_report_query(q, today, tz)?;
+    let (from, to, department, agent) = (filter.from, filter.to, filter.department, filter.agent);
     let departments = stores.departments.list_departments().await?;
     let staff = stores.users.list_ticket_staff().await?;
-    let cells = stores.reports.ticket_cells(&filter).await?;
-    let times = stores.reports.ticket_times(&filter).await?;
-    let feedback = stores.reports.feedback_cells(&filter).await?;
-    let calls = stores
-        .reports
-        .call_cells(from, to, targets.threshold_seconds)
-        .await?;
-    let history = stores.reports.state_history(from, to.min(now)).await?;
+    // The aggregates are independent reads: run them side by side (SQLite serves readers
+    // on several connections in WAL mode).
+    let review_query = ReviewQuery {
+        agent,
+        from: Some(from),
+        to: Some(to),
+        limit: 10_000,
+    };
+    let (cells, times, feedback, calls, history, reviews, customers) = tokio::join!(
+        stores.reports.ticket_cells(&filter),
+        stores.reports.ticket_times(&filter),
+        stores.reports.feedback_cells(&filter),
+        stores
+            .reports
+            .call_cells(from, to, targets.threshold_seconds),
+        stores.reports.state_history(from, to.min(now)),
+        stores.quality.reviews(&review_query),
+        stores.reports.customer_count(),
+    );
+    let (cells, times, feedback, calls, history, reviews, customers) = (
+        cells?, times?, feedback?, calls?, history?, reviews?, customers?,
+    );
     let time = team_time(&history, from, to.min(now));
-    let reviews = stores
-        .quality
-        .reviews(&ReviewQuery {
-            agent,
-            from: Some(from),
-            to: Some(to),
-            limit: 10_000,
-        })
-        .await?;
-    let customers = stores.reports.customer_count().await?;
     let dept_of: HashMap<UserId, Option<DepartmentId>> =
         staff.iter().map(|u| (u.id, u.department_id)).collect();
     // Agents' calls count for a department filter through the agent's department.

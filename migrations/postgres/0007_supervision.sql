@@ -13,6 +13,10 @@ alter table tickets add column sla_key text not null default '';
 create index tickets_report on tickets (registered_at, kind, channel, department_id, category,
     assignee_id, state, sla_key, resolved_on_first_contact, reopen_count, complexity, priority);
 
+-- The wallboard counts open tickets per state and department, escalated and breached ones:
+-- from this index alone.
+create index tickets_open_load on tickets (state, department_id, escalation_level, sla_key);
+
 -- One row per satisfied/unsatisfied follow-up (revisit) or portal confirmation, written
 -- with the event in the same transaction.
 create table ticket_feedback (
@@ -62,3 +66,15 @@ create table roster_shifts (
 create index roster_shifts_day on roster_shifts (day);
 
 create index agent_state_log_at on agent_state_log (at);
+
+-- Whole seconds from ringing to answer and from answer to hangup
+-- (loopdesk::metrics::seconds_between), kept with each write so call figures are sums.
+alter table calls add column wait_seconds bigint check (wait_seconds >= 0);
+alter table calls add column talk_seconds bigint check (talk_seconds >= 0);
+update calls set
+    wait_seconds = case when answered_at is not null and ringing_at is not null
+        then greatest(0, extract(epoch from date_trunc('second', answered_at))
+            - extract(epoch from date_trunc('second', ringing_at)))::bigint end,
+    talk_seconds = case when answered_at is not null and ended_at is not null
+        then greatest(0, extract(epoch from date_trunc('second', ended_at))
+            - extract(epoch from date_trunc('second', answered_at)))::bigint end;

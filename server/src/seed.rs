@@ -14,7 +14,7 @@ use loopdesk::ticket::{Channel, Complexity, Priority, TicketKind};
 use loopdesk::user::{Department, DepartmentId, Role, User, UserId};
 use uuid::Uuid;
 
-mod history;
+pub mod history;
 
 /// The demo password of every demo account.
 pub const DEMO_PASSWORD: &str = "loopdesk-demo";

@@ -181,7 +181,7 @@ fn ReviewForm(
     let Some(first) = active.first().cloned() else {
         return view! { <p class="muted">{tx.inactive}</p> }.into_any();
     };
-    let card_id = RwSignal::new(first.id.clone());
+    let card_id = RwSignal::new(first.id);
     let kind = RwSignal::new("ticket".to_owned());
     let subject = RwSignal::new(String::new());
     let label = RwSignal::new(String::new());

@@ -220,7 +220,7 @@ fn Buckets(items: Vec<Bucket>, tx: &'static SupervisionTexts, id: &'static str) 
                 {items.into_iter().map(|b| {
                     let width = format!("width: {}%", (b.tickets as f64 / total as f64 * 100.0).round());
                     view! {
-                        <tr data-key=b.key.code.clone()>
+                        <tr data-key=b.key.code>
                             <td class="nowrap">{b.key.name.clone()}</td>
                             <td class="bar-cell"><span class="bar" style=width></span></td>
                             <td class="num">{b.tickets}</td>
@@ -252,7 +252,7 @@ fn PerfTable(
                 </tr></thead>
                 <tbody>
                     {rows.into_iter().map(|p| view! {
-                        <tr data-who=p.who.name.clone()>
+                        <tr data-who=p.who.name>
                             <td class="nowrap">{p.who.name.clone()}</td>
                             <td class="num">{p.tickets}</td>
                             <td class="num">{p.handled}</td>

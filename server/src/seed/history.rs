@@ -16,11 +16,13 @@ use uuid::Uuid;
 
 use app::state::Stores;
 
-/// A small deterministic generator (the seed must not change between runs).
-struct Lcg(u64);
+/// A small deterministic generator (demo data and benchmarks must not change between
+/// runs).
+pub struct Lcg(pub u64);
 
 impl Lcg {
-    fn next(&mut self) -> u64 {
+    /// The next 31 bits.
+    pub fn next(&mut self) -> u64 {
         self.0 = self
             .0
             .wrapping_mul(6364136223846793005)
@@ -28,7 +30,8 @@ impl Lcg {
         self.0 >> 33
     }
 
-    fn below(&mut self, n: u64) -> u64 {
+    /// A number below `n`.
+    pub fn below(&mut self, n: u64) -> u64 {
         self.next() % n.max(1)
     }
 }

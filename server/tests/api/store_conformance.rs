@@ -1483,6 +1483,16 @@ pub async fn report_cells_count_tickets_times_and_feedback(stores: &Stores) {
     assert_eq!(stores.reports.customer_count().await.unwrap(), 1);
 }
 
+/// (direction, customer, ringing, answered, ended in ms after t0, answered by the agent).
+type CallSpec<'a> = (
+    loopdesk::call::Direction,
+    Option<&'a loopdesk::customer::Customer>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    bool,
+);
+
 pub async fn call_aggregates_equal_the_domain_over_the_raw_calls(stores: &Stores) {
     use loopdesk::call::{CallRecord, Direction};
     use loopdesk::metrics::{CallFacts, CallSummary};
@@ -1500,14 +1510,7 @@ pub async fn call_aggregates_equal_the_domain_over_the_raw_calls(stores: &Stores
         .unwrap();
     let ms = |x: i64| t0() + Duration::milliseconds(x);
     // (direction, customer, ringing, answered, ended, agent), times in ms after t0.
-    let specs: Vec<(
-        Direction,
-        Option<&loopdesk::customer::Customer>,
-        Option<i64>,
-        Option<i64>,
-        Option<i64>,
-        bool,
-    )> = vec![
+    let specs: Vec<CallSpec> = vec![
         (
             Direction::In,
             Some(&plain),

@@ -42,8 +42,8 @@ async fn wallboard_figures_equal_the_raw_records() {
     let admin = login(&app, "admin").await;
     let boss = login(&app, "supervisor").await;
     app.clock.advance(Duration::minutes(10)); // 02:10Z = 10:10 in Shanghai
-                                        // 张明 (gold, VIP) answered in 8 s; 刘洋 (normal) in 35 s; an unknown caller abandons;
-                                        // another answered in 15 s; one still ringing.
+                                              // 张明 (gold, VIP) answered in 8 s; 刘洋 (normal) in 35 s; an unknown caller abandons;
+                                              // another answered in 15 s; one still ringing.
     cti(
         &app,
         &admin,

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use loopdesk::calendar::spec::CalendarSpec;
 use loopdesk::call::{CallRecord, Direction};
 use loopdesk::customer::{Customer, CustomerId, Tier};
-use loopdesk::metrics::{feedback_of, sla_key};
+use loopdesk::metrics::{call_seconds, feedback_of, sla_key};
 use loopdesk::phrase::Salutation;
 use loopdesk::sla::{Policy, TargetStatus};
 use loopdesk::store::desk::{
@@ -354,7 +354,13 @@ fn push_filters<'a>(q: &mut QueryBuilder<'a, Sqlite>, f: &'a TicketQuery) {
         q.push(")");
     }
     if f.open_only {
-        q.push(" and t.state not in ('closed', 'cancelled')");
+        // Listed as an `in` so the (state, …) indexes serve it.
+        q.push(" and t.state in (");
+        let mut sep = q.separated(", ");
+        for s in TicketState::ALL.iter().filter(|s| s.is_open()) {
+            sep.push_bind(s.code());
+        }
+        q.push(")");
     }
     if let Some(k) = f.kind {
         q.push(" and t.kind = ").push_bind(k.code());
@@ -758,8 +764,9 @@ impl CallStore for SqliteBackend {
         sqlx::query(
             "insert into calls (call_id, direction, from_number, to_number, customer_number, \
              queue, agent_login, agent_id, customer_id, candidates, ringing_at, answered_at, \
-             ended_at, cause, disposition, notes, version, updated_at) values ($1, $2, $3, $4, \
-             $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 1, $17)",
+             ended_at, cause, disposition, notes, version, updated_at, wait_seconds, talk_seconds) \
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 1, $17, \
+             $18, $19)",
         )
         .bind(&r.call_id)
         .bind(direction_code(r.direction))
@@ -778,6 +785,8 @@ impl CallStore for SqliteBackend {
         .bind(&c.disposition)
         .bind(&c.notes)
         .bind(ts(now))
+        .bind(call_seconds(r).0)
+        .bind(call_seconds(r).1)
         .execute(&self.pool)
         .await
         .map_err(|e| classify(e, "call"))?;
@@ -794,8 +803,8 @@ impl CallStore for SqliteBackend {
         let done = sqlx::query(
             "update calls set queue = $1, agent_login = $2, agent_id = $3, customer_id = $4, \
              candidates = $5, ringing_at = $6, answered_at = $7, ended_at = $8, cause = $9, \
-             disposition = $10, notes = $11, version = version + 1, updated_at = $12 \
-             where call_id = $13 and version = $14",
+             disposition = $10, notes = $11, version = version + 1, updated_at = $12, \
+             wait_seconds = $15, talk_seconds = $16 where call_id = $13 and version = $14",
         )
         .bind(&r.queue)
         .bind(&r.agent)
@@ -811,6 +820,8 @@ impl CallStore for SqliteBackend {
         .bind(ts(now))
         .bind(&r.call_id)
         .bind(expected_version as i64)
+        .bind(call_seconds(r).0)
+        .bind(call_seconds(r).1)
         .execute(&self.pool)
         .await
         .map_err(|e| classify(e, "call"))?;

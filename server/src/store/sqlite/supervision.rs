@@ -1,10 +1,12 @@
 //! SQLite implementation of the supervision ports: report aggregates (grouped in SQL over
-//! the covering `tickets_report` index, whole-second call arithmetic with `strftime('%s')`
-//! as `loopdesk::metrics::seconds_between` defines it), quality scorecards and reviews, and
-//! the roster.
+//! the covering `tickets_report` index and hour prefixes of the stored instants; call
+//! seconds come stored with each call as `loopdesk::metrics::seconds_between` defines them),
+//! quality scorecards and reviews, and the roster.
 
 use async_trait::async_trait;
-use chrono::{DateTime, NaiveDate, NaiveTime, Timelike, Utc};
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Utc};
 use loopdesk::agent::AgentState;
 use loopdesk::customer::Tier;
 use loopdesk::metrics::{
@@ -35,9 +37,11 @@ fn secs(row: &SqliteRow, name: &str) -> Result<i64, StoreError> {
     Ok(col::<Option<i64>>(row, name)?.unwrap_or(0))
 }
 
-/// `'+480 minutes'`: SQLite's date modifier for local time.
-fn offset(minutes: i32) -> String {
-    format!("{minutes:+} minutes")
+/// The local time of a UTC hour bucket (`2026-11-23T02`) plus `minute`.
+fn local_of(utc_hour: &str, minute: i64, offset_minutes: i32) -> Result<NaiveDateTime, StoreError> {
+    let start = NaiveDateTime::parse_from_str(&format!("{utc_hour}:00:00"), "%Y-%m-%dT%H:%M:%S")
+        .map_err(|_| corrupt(format!("bad hour {utc_hour:?}")))?;
+    Ok(start + Duration::minutes(minute + i64::from(offset_minutes)))
 }
 
 fn open_states() -> String {
@@ -96,25 +100,19 @@ fn call_totals(r: &SqliteRow) -> Result<CallTotals, StoreError> {
     })
 }
 
-/// Sums over calls `c` (the definitions of `loopdesk::metrics::CallTotals::add`); `$3` is
-/// the service-level threshold in seconds.
+/// Sums over calls `c` (the definitions of `loopdesk::metrics::CallTotals::add`, with the
+/// whole seconds stored by each call write); `$3` is the service-level threshold in seconds.
 const CALL_SUMS: &str = "\
     sum(case when c.direction = 'in' and (c.answered_at is not null or c.ended_at is not null) \
         then 1 else 0 end) as offered, \
     sum(case when c.direction = 'in' and c.answered_at is not null then 1 else 0 end) as answered, \
-    sum(case when c.direction = 'in' and c.answered_at is not null and (c.ringing_at is null or \
-        max(0, strftime('%s', c.answered_at) - strftime('%s', c.ringing_at)) <= $3) \
-        then 1 else 0 end) as answered_within, \
+    sum(case when c.direction = 'in' and c.answered_at is not null \
+        and coalesce(c.wait_seconds, 0) <= $3 then 1 else 0 end) as answered_within, \
     sum(case when c.direction = 'in' and c.answered_at is null and c.ended_at is not null \
         then 1 else 0 end) as abandoned, \
-    sum(case when c.direction = 'in' and c.answered_at is not null and c.ringing_at is not null \
-        then max(0, strftime('%s', c.answered_at) - strftime('%s', c.ringing_at)) else 0 end) \
-        as wait_seconds, \
-    sum(case when c.answered_at is not null and c.ended_at is not null then 1 else 0 end) \
-        as handled, \
-    sum(case when c.answered_at is not null and c.ended_at is not null \
-        then max(0, strftime('%s', c.ended_at) - strftime('%s', c.answered_at)) else 0 end) \
-        as talk_seconds, \
+    sum(case when c.direction = 'in' then coalesce(c.wait_seconds, 0) else 0 end) as wait_seconds, \
+    sum(case when c.talk_seconds is not null then 1 else 0 end) as handled, \
+    sum(coalesce(c.talk_seconds, 0)) as talk_seconds, \
     sum(case when c.direction = 'in' and c.ringing_at is not null and c.answered_at is null \
         and c.ended_at is null then 1 else 0 end) as waiting, \
     sum(case when c.answered_at is not null and c.ended_at is null then 1 else 0 end) \
@@ -166,35 +164,34 @@ impl ReportStore for SqliteBackend {
     }
 
     async fn ticket_times(&self, f: &ReportFilter) -> Result<Vec<TimeCell>, StoreError> {
-        let off = offset(f.utc_offset_minutes);
-        let mut q = QueryBuilder::<Sqlite>::new("select date(t.registered_at, ");
-        q.push_bind(off.clone())
-            .push(") as day, cast(strftime('%H', t.registered_at, ")
-            .push_bind(off)
-            .push(
-                ") as integer) as hour, count(*) as tickets, \
-                 sum(t.kind = 'complaint') as complaints \
-                 from tickets t where t.registered_at >= ",
-            )
-            .push_bind(ts(f.from))
+        // Grouped by UTC hour (a cheap prefix of the stored instant), shifted to local time
+        // here: exact for whole-hour offsets such as Asia/Shanghai's.
+        let mut q = QueryBuilder::<Sqlite>::new(
+            "select substr(t.registered_at, 1, 13) as utc_hour, count(*) as tickets, \
+             sum(t.kind = 'complaint') as complaints from tickets t where t.registered_at >= ",
+        );
+        q.push_bind(ts(f.from))
             .push(" and t.registered_at < ")
             .push_bind(ts(f.to));
         push_filters(&mut q, f);
-        q.push(" group by day, hour order by day, hour");
+        q.push(" group by utc_hour");
         let rows = q.build().fetch_all(&self.pool).await.map_err(other)?;
-        rows.iter()
-            .map(|r| {
-                let day: String = col(r, "day")?;
-                Ok(TimeCell {
-                    day: NaiveDate::parse_from_str(&day, "%Y-%m-%d")
-                        .map_err(|_| corrupt(format!("bad day {day:?}")))?,
-                    hour: u32::try_from(col::<i64>(r, "hour")?)
-                        .map_err(|_| corrupt("bad hour".into()))?,
-                    tickets: n(r, "tickets")?,
-                    complaints: n(r, "complaints")?,
-                })
+        let mut cells: BTreeMap<(NaiveDate, u32), (u64, u64)> = BTreeMap::new();
+        for r in &rows {
+            let local = local_of(&col::<String>(r, "utc_hour")?, 0, f.utc_offset_minutes)?;
+            let e = cells.entry((local.date(), local.hour())).or_default();
+            e.0 += n(r, "tickets")?;
+            e.1 += n(r, "complaints")?;
+        }
+        Ok(cells
+            .into_iter()
+            .map(|((day, hour), (tickets, complaints))| TimeCell {
+                day,
+                hour,
+                tickets,
+                complaints,
             })
-            .collect()
+            .collect())
     }
 
     async fn feedback_cells(&self, f: &ReportFilter) -> Result<Vec<FeedbackCell>, StoreError> {
@@ -276,40 +273,49 @@ impl ReportStore for SqliteBackend {
         to: DateTime<Utc>,
         utc_offset_minutes: i32,
     ) -> Result<Vec<CallInterval>, StoreError> {
+        // Grouped by UTC half hour, shifted to local time here (exact for offsets in whole
+        // half hours).
         let rows = sqlx::query(
-            "select date(c.ringing_at, $3) as day, \
-             cast(strftime('%H', c.ringing_at, $3) as integer) * 2 \
-                 + cast(strftime('%M', c.ringing_at, $3) as integer) / 30 as slot, \
+            "select substr(c.ringing_at, 1, 13) as utc_hour, \
+             substr(c.ringing_at, 15, 2) >= '30' as late_half, \
              sum(case when c.answered_at is not null or c.ended_at is not null then 1 else 0 end) \
                  as offered, \
-             sum(case when c.answered_at is not null and c.ended_at is not null then 1 else 0 end) \
-                 as handled, \
-             sum(case when c.answered_at is not null and c.ended_at is not null \
-                 then max(0, strftime('%s', c.ended_at) - strftime('%s', c.answered_at)) \
-                 else 0 end) as talk_seconds \
+             sum(case when c.talk_seconds is not null then 1 else 0 end) as handled, \
+             sum(coalesce(c.talk_seconds, 0)) as talk_seconds \
              from calls c where c.direction = 'in' and c.ringing_at >= $1 and c.ringing_at < $2 \
-             group by day, slot order by day, slot",
+             group by utc_hour, late_half",
         )
         .bind(ts(from))
         .bind(ts(to))
-        .bind(offset(utc_offset_minutes))
         .fetch_all(&self.pool)
         .await
         .map_err(other)?;
-        rows.iter()
-            .map(|r| {
-                let day: String = col(r, "day")?;
-                Ok(CallInterval {
-                    day: NaiveDate::parse_from_str(&day, "%Y-%m-%d")
-                        .map_err(|_| corrupt(format!("bad day {day:?}")))?,
-                    slot: u32::try_from(col::<i64>(r, "slot")?)
-                        .map_err(|_| corrupt("bad slot".into()))?,
-                    offered: n(r, "offered")?,
-                    handled: n(r, "handled")?,
-                    talk_seconds: secs(r, "talk_seconds")?,
-                })
-            })
-            .collect()
+        let mut cells: BTreeMap<(NaiveDate, u32), (u64, u64, i64)> = BTreeMap::new();
+        for r in &rows {
+            let half = if col::<i64>(r, "late_half")? != 0 {
+                30
+            } else {
+                0
+            };
+            let local = local_of(&col::<String>(r, "utc_hour")?, half, utc_offset_minutes)?;
+            let slot = (local.hour() * 60 + local.minute()) / 30;
+            let e = cells.entry((local.date(), slot)).or_default();
+            e.0 += n(r, "offered")?;
+            e.1 += n(r, "handled")?;
+            e.2 += secs(r, "talk_seconds")?;
+        }
+        Ok(cells
+            .into_iter()
+            .map(
+                |((day, slot), (offered, handled, talk_seconds))| CallInterval {
+                    day,
+                    slot,
+                    offered,
+                    handled,
+                    talk_seconds,
+                },
+            )
+            .collect())
     }
 
     async fn state_history(
@@ -449,7 +455,7 @@ impl ReportStore for SqliteBackend {
                 at: parse_ts(&col::<String>(r, "ringing_at")?)?,
             });
         }
-        out.sort_by(|a, b| b.at.cmp(&a.at));
+        out.sort_by_key(|w| std::cmp::Reverse(w.at));
         Ok(out)
     }
 }
