@@ -236,17 +236,17 @@ async fn generate(
     let mut rng = Lcg(7);
     let kinds = TicketKind::ALL;
     let channels = Channel::ALL;
-    let states = [
-        TicketState::Closed,
-        TicketState::Closed,
-        TicketState::Closed,
-        TicketState::Resolved,
-        TicketState::InProgress,
+    // A year of a center: nine in ten archived, a few cancelled, the rest in the loop.
+    let mut states = vec![TicketState::Closed; 88];
+    states.extend([TicketState::Cancelled; 2]);
+    states.extend([TicketState::Resolved; 3]);
+    states.extend([TicketState::InProgress; 3]);
+    states.extend([
         TicketState::Dispatched,
         TicketState::Acknowledged,
         TicketState::New,
-        TicketState::Cancelled,
-    ];
+        TicketState::PendingCustomer,
+    ]);
     let categories = [
         "billing/charge_dispute",
         "billing/plan",
@@ -267,12 +267,12 @@ async fn generate(
     let mut tx = pool.begin().await.unwrap();
     for n in 0..tickets {
         let id = Uuid::new_v4().to_string();
-        let at = start + Duration::seconds((rng.next() % span) as i64);
+        let at = start + Duration::seconds((rng.next_u64() % span) as i64);
         let kind = pick(&mut rng, kinds);
         let state = pick(&mut rng, &states);
-        let c = &customers[(rng.next() % customers.len() as u64) as usize];
+        let c = &customers[(rng.next_u64() % customers.len() as u64) as usize];
         let dept = pick(&mut rng, &depts);
-        let assignee = agents[(rng.next() % agents.len() as u64) as usize].id;
+        let assignee = agents[(rng.next_u64() % agents.len() as u64) as usize].id;
         let key = format!(
             "{}={};{}={}",
             SlaTarget::Acknowledge.code(),
@@ -292,57 +292,57 @@ async fn generate(
         .bind(format!("B{n:09}"))
         .bind(kind.code())
         .bind(pick(&mut rng, channels).code())
-        .bind(if rng.next().is_multiple_of(50) { "urgent" } else { "normal" })
+        .bind(if rng.next_u64().is_multiple_of(50) { "urgent" } else { "normal" })
         .bind(complaint.then(|| pick(&mut rng, &["simple", "general", "complex"])))
         .bind(state.code())
         .bind(c.id.0.to_string())
         .bind(c.tier.code())
         .bind(dept.0.to_string())
         .bind(assignee.0.to_string())
-        .bind(i64::from(rng.next().is_multiple_of(20)))
-        .bind(i64::from(rng.next().is_multiple_of(4)))
+        .bind(i64::from(rng.next_u64().is_multiple_of(20)))
+        .bind(i64::from(rng.next_u64().is_multiple_of(4)))
         .bind(pick(&mut rng, &categories))
         .bind(ts(at))
         .bind(key)
-        .bind(i64::from(state.is_open() && rng.next().is_multiple_of(30)))
+        .bind(i64::from(state.is_open() && rng.next_u64().is_multiple_of(30)))
         .bind(state.is_open().then(|| ts(at + Duration::days(2))))
         .bind(state.is_open().then(|| ts(at + Duration::days(1))))
         .execute(&mut *tx)
         .await
         .unwrap();
-        if matches!(state, TicketState::Closed) && rng.next().is_multiple_of(3) {
+        if matches!(state, TicketState::Closed) && rng.next_u64().is_multiple_of(3) {
             sqlx::query(
                 "insert into ticket_feedback (ticket_id, seq, at, source, satisfied, rating) \
                  values ($1, 2, $2, $3, $4, $5)",
             )
             .bind(&id)
             .bind(ts(at + Duration::days(2)))
-            .bind(if rng.next().is_multiple_of(2) {
+            .bind(if rng.next_u64().is_multiple_of(2) {
                 "revisit"
             } else {
                 "portal"
             })
-            .bind(rng.next() % 10 < 8)
-            .bind(1 + (rng.next() % 5) as i64)
+            .bind(rng.next_u64() % 10 < 8)
+            .bind(1 + (rng.next_u64() % 5) as i64)
             .execute(&mut *tx)
             .await
             .unwrap();
         }
     }
     for n in 0..calls {
-        let ring = start + Duration::seconds((rng.next() % span) as i64);
-        let answered = (!rng.next().is_multiple_of(10))
-            .then(|| ring + Duration::seconds((rng.next() % 40) as i64));
+        let ring = start + Duration::seconds((rng.next_u64() % span) as i64);
+        let answered = (!rng.next_u64().is_multiple_of(10))
+            .then(|| ring + Duration::seconds((rng.next_u64() % 40) as i64));
         let ended = answered.map_or(ring + Duration::seconds(30), |a| {
-            a + Duration::seconds(60 + (rng.next() % 300) as i64)
+            a + Duration::seconds(60 + (rng.next_u64() % 300) as i64)
         });
         let agent = answered.map(|_| {
-            agents[(rng.next() % agents.len() as u64) as usize]
+            agents[(rng.next_u64() % agents.len() as u64) as usize]
                 .id
                 .0
                 .to_string()
         });
-        let c = &customers[(rng.next() % customers.len() as u64) as usize];
+        let c = &customers[(rng.next_u64() % customers.len() as u64) as usize];
         sqlx::query(
             "insert into calls (call_id, direction, from_number, to_number, customer_number, agent_id, \
              customer_id, candidates, ringing_at, answered_at, ended_at, version, updated_at, \

@@ -210,7 +210,7 @@ fn Board(b: WallboardView, locale: Locale) -> impl IntoView {
                     view! { <Empty icon=IconKind::Flag title=tx.nothing_overdue hint=""/> }.into_any()
                 } else {
                     view! {
-                        <table class="table tickets" data-testid="attention">
+                        <table class="table tickets" data-testid="escalations">
                             <tbody>
                                 {b.attention.iter().map(|r| view! {
                                     <tr class:overdue=r.overdue>

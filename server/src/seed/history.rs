@@ -1,7 +1,8 @@
 //! Demo history for the supervisors' screens: weeks of inbound calls in a daily pattern
 //! (busier mornings and afternoons, quieter weekends; some abandoned), today's agent states
 //! following the calls, a roster for next week, and a quality review — deterministic, so
-//! every demo shows the same figures. Seeded calls match no customer.
+//! every demo shows the same figures. Seeded calls match no customer; the agents end the
+//! seeded day signed out.
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 use loopdesk::agent::{AgentState, AgentStatus, StateSource};
@@ -22,7 +23,7 @@ pub struct Lcg(pub u64);
 
 impl Lcg {
     /// The next 31 bits.
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self
             .0
             .wrapping_mul(6364136223846793005)
@@ -32,7 +33,7 @@ impl Lcg {
 
     /// A number below `n`.
     pub fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
+        self.next_u64() % n.max(1)
     }
 }
 
@@ -162,6 +163,8 @@ pub async fn seed_history(
             }
             last_end = ready;
         }
+        // Nobody is signed in when the demo starts.
+        changes.push((now, AgentState::Offline));
         let mut version = stores.agents.agent_status(agent.id).await?.map(|(_, v)| v);
         for (at, state) in changes {
             let change = AgentStateChange {
