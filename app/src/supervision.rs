@@ -602,13 +602,19 @@ pub async fn report(
             }
         })
         .collect();
-    let name_of = |u: UserId| {
-        staff
-            .iter()
-            .find(|s| s.id == u)
-            .map(|s| s.display_name.clone())
-            .unwrap_or_default()
-    };
+    // Assignees outside the ticket staff (administrators, disabled accounts) by lookup.
+    let mut names: HashMap<UserId, String> = staff
+        .iter()
+        .map(|s| (s.id, s.display_name.clone()))
+        .collect();
+    for u in per_agent.keys() {
+        if !names.contains_key(u) {
+            if let Ok(x) = stores.users.get_user(*u).await {
+                names.insert(*u, x.display_name);
+            }
+        }
+    }
+    let name_of = |u: UserId| names.get(&u).cloned().unwrap_or_default();
     let mut agents: Vec<Performance> = per_agent
         .iter()
         .map(|(u, acc)| {
