@@ -137,16 +137,26 @@ fn draw_bars(
             .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 10, y + 5)], c.filled()));
     }
     if series.len() > 1 {
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.9))
-            .border_style(RGBColor(203, 213, 225))
-            .label_font((FONT, 15))
-            .draw()?;
+        legend(&mut chart)?;
     }
     root.present()?;
     Ok(())
+}
+
+/// The series legend, top right (drawn only when there is more than one series).
+fn legend<'a, DB, CT>(chart: &mut ChartContext<'a, DB, CT>) -> Result<(), String>
+where
+    DB: DrawingBackend + 'a,
+    CT: plotters::coord::CoordTranslate,
+{
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(WHITE.mix(0.9))
+        .border_style(RGBColor(203, 213, 225))
+        .label_font((FONT, 15))
+        .draw()
+        .map_err(|e| e.to_string())
 }
 
 /// Lines over `labels` (points in order).
@@ -201,13 +211,7 @@ fn draw_lines(
         }
     }
     if series.len() > 1 {
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.9))
-            .border_style(RGBColor(203, 213, 225))
-            .label_font((FONT, 15))
-            .draw()?;
+        legend(&mut chart)?;
     }
     root.present()?;
     Ok(())
