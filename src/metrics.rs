@@ -383,6 +383,16 @@ impl Compliance {
         }
     }
 
+    /// The sum of two sets.
+    pub fn plus(&self, o: &Compliance) -> Compliance {
+        Compliance {
+            met: self.met + o.met,
+            overdue: self.overdue + o.overdue,
+            breached: self.breached + o.breached,
+            running: self.running + o.running,
+        }
+    }
+
     /// Met ÷ decided (met + overdue + breached).
     pub fn rate(&self) -> Option<f64> {
         ratio(self.met, self.met + self.overdue + self.breached)

@@ -11,8 +11,8 @@ use chrono_tz::Tz;
 use loopdesk::agent::AgentState;
 use loopdesk::locale::Locale;
 use loopdesk::metrics::{
-    agent_time, parse_sla_key, CallSummary, CallTotals, Compliance, Satisfaction, ServiceTargets,
-    StateSeconds, TicketTotals, SERIOUS_COMPLAINT_CEILING_PERMILLE,
+    agent_time, CallSummary, CallTotals, Compliance, Satisfaction, ServiceTargets, StateSeconds,
+    TicketTotals, SERIOUS_COMPLAINT_CEILING_PERMILLE,
 };
 use loopdesk::quality::{Review, ReviewSubject, Scorecard};
 use loopdesk::sla::SlaTarget;
@@ -432,8 +432,9 @@ pub async fn report(
         to: Some(to),
         limit: 10_000,
     };
-    let (cells, times, feedback, calls, history, reviews, customers) = tokio::join!(
+    let (cells, owners, times, feedback, calls, history, reviews, customers) = tokio::join!(
         stores.reports.ticket_cells(&filter),
+        stores.reports.owner_cells(&filter),
         stores.reports.ticket_times(&filter),
         stores.reports.feedback_cells(&filter),
         stores
@@ -443,8 +444,8 @@ pub async fn report(
         stores.quality.reviews(&review_query),
         stores.reports.customer_count(),
     );
-    let (cells, times, feedback, calls, history, reviews, customers) = (
-        cells?, times?, feedback?, calls?, history?, reviews?, customers?,
+    let (cells, owners, times, feedback, calls, history, reviews, customers) = (
+        cells?, owners?, times?, feedback?, calls?, history?, reviews?, customers?,
     );
     let time = team_time(&history, from, to.min(now));
     let dept_of: HashMap<UserId, Option<DepartmentId>> =
@@ -471,18 +472,15 @@ pub async fn report(
         *by_channel.entry(c.channel).or_default() += n;
         *by_category.entry(c.category.clone()).or_default() += n;
         *kind_channel.entry((c.kind, c.channel)).or_default() += n;
-        let states = parse_sla_key(&c.sla_key);
-        let mut all = Compliance::default();
-        for (target, state) in &states {
-            sla.entry(*target).or_default().add(*state, n);
-            all.add(*state, n);
+        for (target, counts) in &c.sla {
+            let e = sla.entry(*target).or_default();
+            *e = e.plus(counts);
         }
+    }
+    for c in &owners {
         let add = |acc: &mut Acc| {
             acc.totals = acc.totals.plus(&c.totals);
-            acc.sla.met += all.met;
-            acc.sla.overdue += all.overdue;
-            acc.sla.breached += all.breached;
-            acc.sla.running += all.running;
+            acc.sla = acc.sla.plus(&c.sla);
         };
         if let Some(a) = c.assignee {
             add(per_agent.entry(a).or_default());

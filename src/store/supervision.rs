@@ -12,8 +12,9 @@ use uuid::Uuid;
 
 use super::StoreError;
 use crate::agent::AgentState;
-use crate::metrics::{CallSummary, FeedbackSource, Satisfaction, TicketTotals};
+use crate::metrics::{CallSummary, Compliance, FeedbackSource, Satisfaction, TicketTotals};
 use crate::quality::{Review, Scorecard};
+use crate::sla::SlaTarget;
 use crate::staffing::Shift;
 use crate::ticket::{Channel, TicketKind, TicketState};
 use crate::user::{DepartmentId, UserId};
@@ -39,7 +40,7 @@ pub struct ReportFilter {
     pub utc_offset_minutes: i32,
 }
 
-/// Tickets of one combination of the report dimensions.
+/// Tickets of one combination of kind, channel, category and department.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TicketCell {
     /// Kind.
@@ -50,12 +51,24 @@ pub struct TicketCell {
     pub category: String,
     /// Owning department.
     pub department: DepartmentId,
-    /// Assignee.
-    pub assignee: Option<UserId>,
-    /// SLA states key ([`crate::metrics::sla_key`]).
-    pub sla_key: String,
     /// Counts.
     pub totals: TicketTotals,
+    /// Per SLA target (every one of [`SlaTarget::ALL`], in that order): how many of these
+    /// tickets have it met, overdue, breached or running ([`crate::metrics::sla_key`]).
+    pub sla: Vec<(SlaTarget, Compliance)>,
+}
+
+/// Tickets of one department and assignee.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnerCell {
+    /// Owning department.
+    pub department: DepartmentId,
+    /// Assignee.
+    pub assignee: Option<UserId>,
+    /// Counts.
+    pub totals: TicketTotals,
+    /// SLA targets of these tickets (all targets together) by state.
+    pub sla: Compliance,
 }
 
 /// Tickets registered in one local hour.
@@ -134,9 +147,11 @@ pub struct WorkItem {
 /// Report aggregates.
 #[async_trait]
 pub trait ReportStore: Send + Sync {
-    /// Tickets registered in the filter's range, grouped by kind, channel, category,
-    /// department, assignee and SLA key.
+    /// Tickets registered in the filter's range, grouped by kind, channel, category and
+    /// department.
     async fn ticket_cells(&self, f: &ReportFilter) -> Result<Vec<TicketCell>, StoreError>;
+    /// Tickets registered in the filter's range, grouped by department and assignee.
+    async fn owner_cells(&self, f: &ReportFilter) -> Result<Vec<OwnerCell>, StoreError>;
     /// Tickets registered in the range per local day and hour.
     async fn ticket_times(&self, f: &ReportFilter) -> Result<Vec<TimeCell>, StoreError>;
     /// Satisfaction outcomes recorded in the range.

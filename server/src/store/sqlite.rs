@@ -102,7 +102,36 @@ impl SqliteBackend {
             .run(&pool)
             .await
             .context("cannot apply the SQLite migrations")?;
-        Ok(SqliteBackend { pool })
+        let backend = SqliteBackend { pool };
+        backend
+            .fill_sla_keys()
+            .await
+            .context("cannot fill in the SLA keys of older tickets")?;
+        Ok(backend)
+    }
+
+    /// Tickets written before migration 0007 have SLA targets but no `sla_key` (so the
+    /// reports and their rollups would not count their compliance): derive it once from
+    /// the stored targets, with the domain's definition.
+    async fn fill_sla_keys(&self) -> Result<u64, StoreError> {
+        let rows = sqlx::query("select id, sla from tickets where sla_key = '' and sla <> '[]'")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(other)?;
+        let mut tx = self.pool.begin().await.map_err(other)?;
+        for row in &rows {
+            let id: String = row.try_get("id").map_err(other)?;
+            let sla: String = row.try_get("sla").map_err(other)?;
+            let targets: Vec<loopdesk::sla::TargetStatus> = rows::json(&sla)?;
+            sqlx::query("update tickets set sla_key = $1 where id = $2")
+                .bind(loopdesk::metrics::sla_key(&targets))
+                .bind(&id)
+                .execute(&mut *tx)
+                .await
+                .map_err(other)?;
+        }
+        tx.commit().await.map_err(other)?;
+        Ok(rows.len() as u64)
     }
 
     /// The connection pool (shared with the session store).

@@ -1243,7 +1243,7 @@ async fn report_ticket(
 }
 
 pub async fn report_cells_count_tickets_times_and_feedback(stores: &Stores) {
-    use loopdesk::metrics::{parse_sla_key, Compliance, TicketTotals};
+    use loopdesk::metrics::{Compliance, TicketTotals};
     use loopdesk::sla::{SlaTarget, TargetState};
     use loopdesk::store::desk::{SlaSnapshot, TicketWrite};
     use loopdesk::store::supervision::ReportFilter;
@@ -1340,10 +1340,10 @@ pub async fn report_cells_count_tickets_times_and_feedback(stores: &Stores) {
     let mut resolve = Compliance::default();
     let mut ack = Compliance::default();
     for cell in &cells {
-        for (target, state) in parse_sla_key(&cell.sla_key) {
+        for (target, counts) in &cell.sla {
             match target {
-                SlaTarget::Resolve => resolve.add(state, cell.totals.tickets),
-                SlaTarget::Acknowledge => ack.add(state, cell.totals.tickets),
+                SlaTarget::Resolve => resolve = resolve.plus(counts),
+                SlaTarget::Acknowledge => ack = ack.plus(counts),
                 _ => {}
             }
         }
@@ -1481,6 +1481,298 @@ pub async fn report_cells_count_tickets_times_and_feedback(stores: &Stores) {
     assert!(open.contains(&(billing, S::InProgress, 1)));
     assert_eq!(stores.reports.open_breached().await.unwrap(), 1);
     assert_eq!(stores.reports.customer_count().await.unwrap(), 1);
+}
+
+/// The report aggregates a ticket set should give, computed here from the tickets
+/// themselves with the domain's definitions (the stores read rollups or tickets).
+#[derive(Debug, Default, PartialEq)]
+struct Expected {
+    cells: std::collections::HashMap<
+        (
+            loopdesk::ticket::TicketKind,
+            loopdesk::ticket::Channel,
+            String,
+            DepartmentId,
+        ),
+        (
+            loopdesk::metrics::TicketTotals,
+            Vec<loopdesk::metrics::Compliance>,
+        ),
+    >,
+    owners: std::collections::HashMap<
+        (DepartmentId, Option<UserId>),
+        (
+            loopdesk::metrics::TicketTotals,
+            loopdesk::metrics::Compliance,
+        ),
+    >,
+    times: std::collections::HashMap<(chrono::NaiveDate, u32), (u64, u64)>,
+}
+
+impl Expected {
+    fn of(
+        records: &[loopdesk::store::desk::TicketRecord],
+        f: &loopdesk::store::supervision::ReportFilter,
+    ) -> Expected {
+        use loopdesk::metrics::{parse_sla_key, sla_key, Compliance, TicketTotals};
+        use loopdesk::sla::SlaTarget;
+        use loopdesk::ticket::{Complexity, Priority, TicketKind, TicketState};
+        let mut e = Expected::default();
+        for r in records {
+            let t = &r.ticket;
+            let in_scope = r.registered_at >= f.from
+                && r.registered_at < f.to
+                && f.department.is_none_or(|d| d == t.department)
+                && f.kind.is_none_or(|k| k == t.kind)
+                && f.channel.is_none_or(|c| c == t.channel)
+                && f.agent.is_none_or(|a| Some(a) == t.assignee)
+                && f.category.as_ref().is_none_or(|c| {
+                    r.details.category == *c || r.details.category.starts_with(&format!("{c}/"))
+                });
+            if !in_scope {
+                continue;
+            }
+            let answered = matches!(t.state, TicketState::Resolved | TicketState::Closed);
+            let complaint = t.kind == TicketKind::Complaint;
+            let totals = TicketTotals {
+                tickets: 1,
+                answered: u64::from(answered),
+                first_contact: u64::from(answered && t.resolved_on_first_contact),
+                reopened: u64::from(answered && t.reopen_count > 0),
+                complaints: u64::from(complaint),
+                serious: u64::from(
+                    complaint
+                        && (t.complexity == Some(Complexity::Complex)
+                            || t.priority == Priority::Urgent),
+                ),
+            };
+            let states = parse_sla_key(&sla_key(&r.sla));
+            let per_target: Vec<Compliance> = SlaTarget::ALL
+                .iter()
+                .map(|target| {
+                    let mut c = Compliance::default();
+                    for (_, s) in states.iter().filter(|(x, _)| x == target) {
+                        c.add(*s, 1);
+                    }
+                    c
+                })
+                .collect();
+            let all = per_target
+                .iter()
+                .fold(Compliance::default(), |a, c| a.plus(c));
+            let cell = e
+                .cells
+                .entry((t.kind, t.channel, r.details.category.clone(), t.department))
+                .or_insert_with(|| (TicketTotals::default(), vec![Compliance::default(); 4]));
+            cell.0 = cell.0.plus(&totals);
+            for (have, add) in cell.1.iter_mut().zip(&per_target) {
+                *have = have.plus(add);
+            }
+            let owner = e.owners.entry((t.department, t.assignee)).or_default();
+            owner.0 = owner.0.plus(&totals);
+            owner.1 = owner.1.plus(&all);
+            let local = r.registered_at + Duration::minutes(i64::from(f.utc_offset_minutes));
+            let time = e
+                .times
+                .entry((local.date_naive(), chrono::Timelike::hour(&local)))
+                .or_default();
+            time.0 += 1;
+            time.1 += u64::from(complaint);
+        }
+        e
+    }
+
+    async fn read(stores: &Stores, f: &loopdesk::store::supervision::ReportFilter) -> Expected {
+        let mut e = Expected::default();
+        for c in stores.reports.ticket_cells(f).await.unwrap() {
+            assert!(
+                c.sla
+                    .iter()
+                    .map(|(t, _)| *t)
+                    .eq(loopdesk::sla::SlaTarget::ALL),
+                "every target, in order"
+            );
+            let prev = e.cells.insert(
+                (c.kind, c.channel, c.category, c.department),
+                (c.totals, c.sla.into_iter().map(|(_, x)| x).collect()),
+            );
+            assert!(prev.is_none(), "one cell per combination");
+        }
+        for c in stores.reports.owner_cells(f).await.unwrap() {
+            let prev = e
+                .owners
+                .insert((c.department, c.assignee), (c.totals, c.sla));
+            assert!(prev.is_none(), "one owner cell per combination");
+        }
+        for t in stores.reports.ticket_times(f).await.unwrap() {
+            e.times.insert((t.day, t.hour), (t.tickets, t.complaints));
+        }
+        e
+    }
+}
+
+pub async fn report_rollups_follow_every_ticket_write(stores: &Stores) {
+    use loopdesk::sla::{SlaTarget, TargetState};
+    use loopdesk::store::desk::{SlaSnapshot, TicketWrite};
+    use loopdesk::store::supervision::ReportFilter;
+    use loopdesk::ticket::{Channel, Priority, TicketKind as K, TicketState as S};
+    let center = dept(stores, "center").await;
+    let billing = dept(stores, "billing").await;
+    let a1 = stored_staff(stores, "agent-x").await;
+    let a2 = stored_staff(stores, "agent-y").await;
+    let c = customer("王芳", "13800000002");
+    stores.customers.create_customer(&c, t0()).await.unwrap();
+    // t0 = 10:00 in Shanghai; -10 h is local midnight of 2026-11-23.
+    let hours = [-10, -10, 0, 0, 5, 13, 14, 14, 20, 30, 40, 50, 61, 62];
+    let kinds = [K::Inquiry, K::Complaint, K::FaultReport, K::Complaint];
+    let channels = [Channel::Phone, Channel::Portal, Channel::Chat];
+    let categories = ["billing/plan", "billing/charge_dispute", "network/signal"];
+    let targets = [
+        vec![(SlaTarget::Acknowledge, TargetState::Met)],
+        vec![
+            (SlaTarget::Acknowledge, TargetState::Met),
+            (SlaTarget::Resolve, TargetState::Paused),
+        ],
+        vec![(SlaTarget::Acknowledge, TargetState::Overdue)],
+        vec![],
+    ];
+    let mut ids = Vec::new();
+    for (i, h) in hours.iter().enumerate() {
+        let t = report_ticket(
+            stores,
+            if i % 3 == 0 { billing } else { center },
+            &c,
+            kinds[i % kinds.len()],
+            channels[i % channels.len()],
+            categories[i % categories.len()],
+            [S::New, S::InProgress, S::Resolved][i % 3],
+            [Some(a1), None, Some(a2)][i % 3],
+            t0() + Duration::hours(*h),
+            targets[i % targets.len()].clone(),
+        )
+        .await;
+        ids.push(t.id);
+    }
+    // Writes that move tickets across every rolled-up dimension and fact.
+    for (i, id) in ids.iter().enumerate().filter(|(i, _)| i % 2 == 0) {
+        let rec = stores.tickets.get_ticket(*id).await.unwrap();
+        let mut next = rec.ticket.clone();
+        next.version += 1;
+        next.state = S::Closed;
+        next.resolved_on_first_contact = i % 4 == 0;
+        next.reopen_count = u32::from(i % 4 == 2);
+        next.department = if rec.ticket.department == center {
+            billing
+        } else {
+            center
+        };
+        next.assignee = if i % 3 == 0 { None } else { Some(a2) };
+        next.priority = Priority::Urgent;
+        let mut sla = rec.sla.clone();
+        for s in &mut sla {
+            s.state = TargetState::Breached;
+        }
+        stores
+            .tickets
+            .write_ticket(
+                rec.ticket.version,
+                TicketWrite {
+                    ticket: next,
+                    events: vec![],
+                    sla: SlaSnapshot {
+                        targets: sla,
+                        ..SlaSnapshot::default()
+                    },
+                    outbound: vec![],
+                    supersede: vec![],
+                    notifications: vec![],
+                    customer_notices: vec![],
+                    at: t0() + Duration::hours(70),
+                },
+            )
+            .await
+            .unwrap();
+    }
+    // The sweeper's SLA-only write.
+    let rec = stores.tickets.get_ticket(ids[1]).await.unwrap();
+    let mut sla = rec.sla.clone();
+    for s in &mut sla {
+        s.state = TargetState::Met;
+    }
+    stores
+        .tickets
+        .store_sla(
+            ids[1],
+            rec.ticket.version,
+            SlaSnapshot {
+                targets: sla,
+                ..SlaSnapshot::default()
+            },
+        )
+        .await
+        .unwrap();
+    let mut records = Vec::new();
+    for id in &ids {
+        records.push(stores.tickets.get_ticket(*id).await.unwrap());
+    }
+    let midnight = t0() - Duration::hours(10);
+    let whole_days = ReportFilter {
+        from: midnight,
+        to: midnight + Duration::days(3),
+        department: None,
+        kind: None,
+        category: None,
+        channel: None,
+        agent: None,
+        utc_offset_minutes: 480,
+    };
+    let expected = Expected::of(&records, &whole_days);
+    assert_eq!(
+        expected.cells.values().map(|c| c.0.tickets).sum::<u64>(),
+        13,
+        "all but the last ticket are inside three local days"
+    );
+    let ranges = [
+        whole_days.clone(),
+        // Partial days at both ends, and a partial hour.
+        ReportFilter {
+            from: midnight + Duration::minutes(30),
+            to: midnight + Duration::hours(60) + Duration::minutes(30),
+            ..whole_days.clone()
+        },
+        // Another offset: local days the rollups do not keep.
+        ReportFilter {
+            utc_offset_minutes: 0,
+            ..whole_days.clone()
+        },
+        ReportFilter {
+            department: Some(billing),
+            ..whole_days.clone()
+        },
+        ReportFilter {
+            kind: Some(K::Complaint),
+            ..whole_days.clone()
+        },
+        ReportFilter {
+            category: Some("billing".into()),
+            ..whole_days.clone()
+        },
+        ReportFilter {
+            channel: Some(Channel::Portal),
+            ..whole_days.clone()
+        },
+        ReportFilter {
+            agent: Some(a2),
+            ..whole_days.clone()
+        },
+    ];
+    for f in &ranges {
+        assert_eq!(
+            Expected::read(stores, f).await,
+            Expected::of(&records, f),
+            "{f:?}"
+        );
+    }
 }
 
 /// (direction, customer, ringing, answered, ended in ms after t0, answered by the agent).
@@ -1845,7 +2137,70 @@ on_sqlite!(
     flows_freeze_versions_and_runs_are_version_checked,
     portal_codes_limits_files_and_notices,
     report_cells_count_tickets_times_and_feedback,
+    report_rollups_follow_every_ticket_write,
     call_aggregates_equal_the_domain_over_the_raw_calls,
     state_history_has_the_state_in_force_and_the_changes,
     quality_reviews_and_the_roster_round_trip,
 );
+
+/// Tickets stored before the SLA key existed get it when the database is next opened, and
+/// the report rollups count it.
+#[tokio::test]
+async fn older_tickets_get_their_sla_key_when_the_database_opens() {
+    use loopdesk::sla::{SlaTarget, TargetState};
+    use loopdesk::store::supervision::ReportFilter;
+    use loopdesk::ticket::{Channel, TicketKind, TicketState};
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/old.db?mode=rwc", dir.path().display());
+    let first = SqliteBackend::connect(&url).await.unwrap();
+    let pool = first.pool().clone();
+    let stores = Backend::sqlite(first).stores;
+    let d = dept(&stores, "center").await;
+    let c = customer("李雷", "13800000003");
+    stores.customers.create_customer(&c, t0()).await.unwrap();
+    let t = report_ticket(
+        &stores,
+        d,
+        &c,
+        TicketKind::Inquiry,
+        Channel::Phone,
+        "billing",
+        TicketState::Closed,
+        None,
+        t0(),
+        vec![(SlaTarget::Acknowledge, TargetState::Met)],
+    )
+    .await;
+    sqlx::query("update tickets set sla_key = ''")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let midnight = t0() - Duration::hours(10);
+    let filter = ReportFilter {
+        from: midnight,
+        to: midnight + Duration::days(1),
+        department: None,
+        kind: None,
+        category: None,
+        channel: None,
+        agent: None,
+        utc_offset_minutes: 480,
+    };
+    let met = |stores: Stores| {
+        let filter = filter.clone();
+        async move {
+            let owners = stores.reports.owner_cells(&filter).await.unwrap();
+            owners.iter().map(|o| o.sla.met).sum::<u64>()
+        }
+    };
+    assert_eq!(met(stores).await, 0, "an empty key counts no target");
+    pool.close().await;
+    let again = Backend::sqlite(SqliteBackend::connect(&url).await.unwrap()).stores;
+    let key: String = sqlx::query_scalar("select sla_key from tickets where id = $1")
+        .bind(t.id.0.to_string())
+        .fetch_one(&sqlx::SqlitePool::connect(&url).await.unwrap())
+        .await
+        .unwrap();
+    assert_eq!(key, "acknowledge=met");
+    assert_eq!(met(again).await, 1);
+}

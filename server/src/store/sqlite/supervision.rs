@@ -4,19 +4,20 @@
 //! quality scorecards and reviews, and the roster.
 
 use async_trait::async_trait;
-use std::collections::BTreeMap;
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Utc};
 use loopdesk::agent::AgentState;
-use loopdesk::customer::Tier;
 use loopdesk::metrics::{
-    is_vip, CallSummary, CallTotals, FeedbackSource, Satisfaction, TicketTotals,
+    CallSummary, CallTotals, Compliance, FeedbackSource, Satisfaction, TicketTotals,
 };
 use loopdesk::quality::{Review, ReviewSubject, Scorecard};
+use loopdesk::sla::{SlaTarget, TargetState};
 use loopdesk::staffing::Shift;
 use loopdesk::store::supervision::{
-    CallCell, CallInterval, FeedbackCell, QualityStore, ReportFilter, ReportStore, ReviewQuery,
-    RosterStore, StateHistory, TicketCell, TimeCell, WorkItem,
+    CallCell, CallInterval, FeedbackCell, OwnerCell, QualityStore, ReportFilter, ReportStore,
+    ReviewQuery, RosterStore, StateHistory, TicketCell, TimeCell, WorkItem,
 };
 use loopdesk::store::StoreError;
 use loopdesk::ticket::{Channel, TicketKind, TicketState};
@@ -26,7 +27,7 @@ use sqlx::{QueryBuilder, Sqlite};
 use uuid::Uuid;
 
 use super::rows::{code, col, corrupt, json, opt_uuid_col, to_json, uuid_col};
-use super::{classify, other, parse_ts, ts, SqliteBackend};
+use super::{classify, other, parse_ts, parse_uuid, ts, SqliteBackend};
 
 fn n(row: &SqliteRow, name: &str) -> Result<u64, StoreError> {
     u64::try_from(col::<Option<i64>>(row, name)?.unwrap_or(0))
@@ -49,15 +50,6 @@ fn open_states() -> String {
         .iter()
         .filter(|s| s.is_open())
         .map(|s| format!("'{}'", s.code()))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-fn vip_tiers() -> String {
-    Tier::ALL
-        .into_iter()
-        .filter(|t| is_vip(*t))
-        .map(|t| format!("'{}'", t.code()))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -118,64 +110,384 @@ const CALL_SUMS: &str = "\
     sum(case when c.answered_at is not null and c.ended_at is null then 1 else 0 end) \
         as in_progress";
 
+/// Ticket facts summed by the reports, as (column, expression over tickets `t`). The rollup
+/// tables of migration 0008 hold the same columns, kept by triggers with the same
+/// definitions.
+fn ticket_facts() -> Vec<(String, String)> {
+    let answered = "t.state in ('resolved', 'closed')";
+    vec![
+        ("tickets".into(), "1".into()),
+        ("answered".into(), answered.into()),
+        (
+            "first_contact".into(),
+            format!("{answered} and t.resolved_on_first_contact = 1"),
+        ),
+        (
+            "reopened".into(),
+            format!("{answered} and t.reopen_count > 0"),
+        ),
+        ("complaints".into(), "t.kind = 'complaint'".into()),
+        (
+            "serious".into(),
+            "t.kind = 'complaint' and (t.complexity = 'complex' or t.priority = 'urgent')".into(),
+        ),
+    ]
+}
+
+fn totals_of(r: &SqliteRow) -> Result<TicketTotals, StoreError> {
+    Ok(TicketTotals {
+        tickets: n(r, "tickets")?,
+        answered: n(r, "answered")?,
+        first_contact: n(r, "first_contact")?,
+        reopened: n(r, "reopened")?,
+        complaints: n(r, "complaints")?,
+        serious: n(r, "serious")?,
+    })
+}
+
+/// The four compliance buckets and the target states each counts.
+const BUCKETS: [(&str, &[TargetState]); 4] = [
+    ("met", &[TargetState::Met]),
+    ("overdue", &[TargetState::Overdue]),
+    ("breached", &[TargetState::Breached]),
+    ("running", &[TargetState::Running, TargetState::Paused]),
+];
+
+/// The rollup column prefix of a target.
+fn target_col(t: SlaTarget) -> &'static str {
+    match t {
+        SlaTarget::Acknowledge => "ack",
+        SlaTarget::DispatchAcceptance => "dsp",
+        SlaTarget::Resolve => "res",
+        SlaTarget::FollowUp => "fup",
+    }
+}
+
+const KEY: &str = "(';' || t.sla_key || ';')";
+
+/// Per target and bucket: 1 when the ticket's target is in it.
+fn target_facts() -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for t in SlaTarget::ALL {
+        for (bucket, states) in BUCKETS {
+            let expr = states
+                .iter()
+                .map(|s| format!("(instr({KEY}, ';{}={};') > 0)", t.code(), s.code()))
+                .collect::<Vec<_>>()
+                .join(" + ");
+            out.push((format!("{}_{bucket}", target_col(t)), expr));
+        }
+    }
+    out
+}
+
+/// Per bucket: how many of the ticket's targets are in it.
+fn owner_sla_facts() -> Vec<(String, String)> {
+    BUCKETS
+        .iter()
+        .map(|(bucket, states)| {
+            let expr = states
+                .iter()
+                .map(|s| {
+                    let part = format!("={};", s.code());
+                    format!(
+                        "(length({KEY}) - length(replace({KEY}, '{part}', ''))) / {}",
+                        part.len()
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(" + ");
+            (format!("sla_{bucket}"), expr)
+        })
+        .collect()
+}
+
+fn compliance_of(r: &SqliteRow, prefix: &str) -> Result<Compliance, StoreError> {
+    Ok(Compliance {
+        met: n(r, &format!("{prefix}_met"))?,
+        overdue: n(r, &format!("{prefix}_overdue"))?,
+        breached: n(r, &format!("{prefix}_breached"))?,
+        running: n(r, &format!("{prefix}_running"))?,
+    })
+}
+
+/// `sum(col) as col` over a rollup, or `sum(expr) as col` over the tickets.
+fn sums(facts: &[(String, String)], rollup: bool) -> String {
+    facts
+        .iter()
+        .map(|(c, e)| {
+            if rollup {
+                format!("sum({c}) as {c}")
+            } else {
+                format!("sum({e}) as {c}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Where a report range is read: whole rollup units in the middle, the tickets at the
+/// partial edges.
+struct Plan {
+    /// `[from, to)` of whole units, as the rollup's keys.
+    rollup: Option<(String, String)>,
+    /// Instant ranges read from the tickets.
+    raw: Vec<(DateTime<Utc>, DateTime<Utc>)>,
+}
+
+/// Splits `[from, to)` at the boundaries `floor` gives (units of `unit`); `key` names a
+/// boundary as the rollup does.
+fn plan(
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    floor: impl Fn(DateTime<Utc>) -> DateTime<Utc>,
+    unit: Duration,
+    key: impl Fn(DateTime<Utc>) -> String,
+) -> Plan {
+    let first = if floor(from) == from {
+        from
+    } else {
+        floor(from) + unit
+    };
+    let last = floor(to);
+    if first >= last {
+        return Plan {
+            rollup: None,
+            raw: vec![(from, to)],
+        };
+    }
+    let raw = [(from, first), (last, to)]
+        .into_iter()
+        .filter(|(a, b)| a < b)
+        .collect();
+    Plan {
+        rollup: Some((key(first), key(last))),
+        raw,
+    }
+}
+
+fn raw_only(f: &ReportFilter) -> Plan {
+    Plan {
+        rollup: None,
+        raw: vec![(f.from, f.to)],
+    }
+}
+
+impl SqliteBackend {
+    /// The local-day offset the rollups are kept at.
+    async fn rollup_offset(&self) -> Result<i32, StoreError> {
+        let m: i64 = sqlx::query_scalar("select minutes from report_offset")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(other)?;
+        i32::try_from(m).map_err(|_| corrupt("bad report offset".into()))
+    }
+
+    /// Whole local days from the day rollups when the filter's offset is theirs.
+    async fn day_plan(&self, f: &ReportFilter) -> Result<Plan, StoreError> {
+        let offset = self.rollup_offset().await?;
+        if offset != f.utc_offset_minutes {
+            return Ok(raw_only(f));
+        }
+        let shift = Duration::minutes(i64::from(offset));
+        let floor = |t: DateTime<Utc>| {
+            let local = (t + shift).date_naive().and_time(NaiveTime::MIN).and_utc();
+            local - shift
+        };
+        let key = |t: DateTime<Utc>| (t + shift).date_naive().to_string();
+        Ok(plan(f.from, f.to, floor, Duration::days(1), key))
+    }
+
+    /// Runs `rollup` (a query ending in `where t.<key> >= `, with the name of its key
+    /// column) and `raw_sql` (ending in `where t.registered_at >= `) as the plan says, each
+    /// followed by the range's end, the filters and `group`.
+    async fn planned(
+        &self,
+        plan: &Plan,
+        f: &ReportFilter,
+        (rollup_sql, key): (&str, &str),
+        raw_sql: &str,
+        group: &str,
+    ) -> Result<Vec<SqliteRow>, StoreError> {
+        let mut rows = Vec::new();
+        if let Some((a, b)) = &plan.rollup {
+            let mut q = QueryBuilder::<Sqlite>::new(rollup_sql);
+            q.push_bind(a.clone())
+                .push(format!(" and t.{key} < "))
+                .push_bind(b.clone());
+            push_filters(&mut q, f);
+            q.push(group);
+            rows.extend(q.build().fetch_all(&self.pool).await.map_err(other)?);
+        }
+        for (a, b) in &plan.raw {
+            let mut q = QueryBuilder::<Sqlite>::new(raw_sql);
+            q.push_bind(ts(*a))
+                .push(" and t.registered_at < ")
+                .push_bind(ts(*b));
+            push_filters(&mut q, f);
+            q.push(group);
+            rows.extend(q.build().fetch_all(&self.pool).await.map_err(other)?);
+        }
+        Ok(rows)
+    }
+}
+
 #[async_trait]
 impl ReportStore for SqliteBackend {
     async fn ticket_cells(&self, f: &ReportFilter) -> Result<Vec<TicketCell>, StoreError> {
-        let mut q = QueryBuilder::<Sqlite>::new(
-            "select t.kind, t.channel, t.category, t.department_id, t.assignee_id, t.sla_key, \
-             count(*) as tickets, \
-             sum(t.state in ('resolved', 'closed')) as answered, \
-             sum(t.state in ('resolved', 'closed') and t.resolved_on_first_contact = 1) \
-                 as first_contact, \
-             sum(t.state in ('resolved', 'closed') and t.reopen_count > 0) as reopened, \
-             sum(t.kind = 'complaint') as complaints, \
-             sum(t.kind = 'complaint' and (t.complexity = 'complex' or t.priority = 'urgent')) \
-                 as serious \
-             from tickets t where t.registered_at >= ",
-        );
-        q.push_bind(ts(f.from))
-            .push(" and t.registered_at < ")
-            .push_bind(ts(f.to));
-        push_filters(&mut q, f);
-        q.push(
-            " group by t.kind, t.channel, t.category, t.department_id, t.assignee_id, t.sla_key",
-        );
-        let rows = q.build().fetch_all(&self.pool).await.map_err(other)?;
-        rows.iter()
-            .map(|r| {
-                Ok(TicketCell {
-                    kind: code(&col::<String>(r, "kind")?, TicketKind::from_code)?,
-                    channel: code(&col::<String>(r, "channel")?, Channel::from_code)?,
-                    category: col(r, "category")?,
-                    department: DepartmentId(uuid_col(r, "department_id")?),
-                    assignee: opt_uuid_col(r, "assignee_id")?.map(UserId),
-                    sla_key: col(r, "sla_key")?,
-                    totals: TicketTotals {
-                        tickets: n(r, "tickets")?,
-                        answered: n(r, "answered")?,
-                        first_contact: n(r, "first_contact")?,
-                        reopened: n(r, "reopened")?,
-                        complaints: n(r, "complaints")?,
-                        serious: n(r, "serious")?,
-                    },
-                })
-            })
-            .collect()
+        let plan = if f.agent.is_some() {
+            raw_only(f)
+        } else {
+            self.day_plan(f).await?
+        };
+        let facts: Vec<_> = ticket_facts().into_iter().chain(target_facts()).collect();
+        let dims = "t.kind, t.channel, t.category, t.department_id";
+        let rows = self
+            .planned(
+                &plan,
+                f,
+                (
+                    &format!(
+                        "select {dims}, {} from report_mix t where t.day >= ",
+                        sums(&facts, true)
+                    ),
+                    "day",
+                ),
+                &format!(
+                    "select {dims}, {} from tickets t where t.registered_at >= ",
+                    sums(&facts, false)
+                ),
+                &format!(" group by {dims}"),
+            )
+            .await?;
+        let mut cells: Vec<TicketCell> = Vec::new();
+        let mut index: HashMap<(TicketKind, Channel, String, DepartmentId), usize> = HashMap::new();
+        for r in &rows {
+            let kind = code(&col::<String>(r, "kind")?, TicketKind::from_code)?;
+            let channel = code(&col::<String>(r, "channel")?, Channel::from_code)?;
+            let category: String = col(r, "category")?;
+            let department = DepartmentId(uuid_col(r, "department_id")?);
+            let totals = totals_of(r)?;
+            let sla = SlaTarget::ALL
+                .into_iter()
+                .map(|t| Ok((t, compliance_of(r, target_col(t))?)))
+                .collect::<Result<Vec<_>, StoreError>>()?;
+            match index.entry((kind, channel, category.clone(), department)) {
+                Entry::Occupied(e) => {
+                    let c = &mut cells[*e.get()];
+                    c.totals = c.totals.plus(&totals);
+                    for ((_, have), (_, add)) in c.sla.iter_mut().zip(&sla) {
+                        *have = have.plus(add);
+                    }
+                }
+                Entry::Vacant(e) => {
+                    e.insert(cells.len());
+                    cells.push(TicketCell {
+                        kind,
+                        channel,
+                        category,
+                        department,
+                        totals,
+                        sla,
+                    });
+                }
+            }
+        }
+        cells.retain(|c| c.totals.tickets > 0);
+        Ok(cells)
+    }
+
+    async fn owner_cells(&self, f: &ReportFilter) -> Result<Vec<OwnerCell>, StoreError> {
+        // The owner rollup knows departments, assignees and kinds only.
+        let plan = if f.agent.is_some() || f.category.is_some() || f.channel.is_some() {
+            raw_only(f)
+        } else {
+            self.day_plan(f).await?
+        };
+        let facts: Vec<_> = ticket_facts()
+            .into_iter()
+            .chain(owner_sla_facts())
+            .collect();
+        let rows = self
+            .planned(
+                &plan,
+                f,
+                (
+                    &format!(
+                        "select t.department_id, t.assignee_id, {} from report_owner t \
+                         where t.day >= ",
+                        sums(&facts, true)
+                    ),
+                    "day",
+                ),
+                &format!(
+                    "select t.department_id, coalesce(t.assignee_id, '') as assignee_id, {} \
+                     from tickets t where t.registered_at >= ",
+                    sums(&facts, false)
+                ),
+                " group by 1, 2",
+            )
+            .await?;
+        let mut cells: Vec<OwnerCell> = Vec::new();
+        let mut index: HashMap<(DepartmentId, Option<UserId>), usize> = HashMap::new();
+        for r in &rows {
+            let department = DepartmentId(uuid_col(r, "department_id")?);
+            let assignee = match col::<String>(r, "assignee_id")?.as_str() {
+                "" => None,
+                id => Some(UserId(parse_uuid(id)?)),
+            };
+            let totals = totals_of(r)?;
+            let sla = compliance_of(r, "sla")?;
+            match index.entry((department, assignee)) {
+                Entry::Occupied(e) => {
+                    let c = &mut cells[*e.get()];
+                    c.totals = c.totals.plus(&totals);
+                    c.sla = c.sla.plus(&sla);
+                }
+                Entry::Vacant(e) => {
+                    e.insert(cells.len());
+                    cells.push(OwnerCell {
+                        department,
+                        assignee,
+                        totals,
+                        sla,
+                    });
+                }
+            }
+        }
+        cells.retain(|c| c.totals.tickets > 0);
+        Ok(cells)
     }
 
     async fn ticket_times(&self, f: &ReportFilter) -> Result<Vec<TimeCell>, StoreError> {
-        // Grouped by UTC hour (a cheap prefix of the stored instant), shifted to local time
-        // here: exact for whole-hour offsets such as Asia/Shanghai's.
-        let mut q = QueryBuilder::<Sqlite>::new(
-            "select substr(t.registered_at, 1, 13) as utc_hour, count(*) as tickets, \
-             sum(t.kind = 'complaint') as complaints from tickets t where t.registered_at >= ",
-        );
-        q.push_bind(ts(f.from))
-            .push(" and t.registered_at < ")
-            .push_bind(ts(f.to));
-        push_filters(&mut q, f);
-        q.push(" group by utc_hour");
-        let rows = q.build().fetch_all(&self.pool).await.map_err(other)?;
+        // Grouped by UTC hour (the hour rollup, or a cheap prefix of the stored instant),
+        // shifted to local time here: exact for whole-hour offsets such as Asia/Shanghai's.
+        let plan = if f.agent.is_some() || f.category.is_some() || f.channel.is_some() {
+            raw_only(f)
+        } else {
+            let floor = |t: DateTime<Utc>| {
+                t.date_naive()
+                    .and_time(NaiveTime::from_hms_opt(t.hour(), 0, 0).unwrap_or(NaiveTime::MIN))
+                    .and_utc()
+            };
+            let key = |t: DateTime<Utc>| t.format("%Y-%m-%dT%H").to_string();
+            plan(f.from, f.to, floor, Duration::hours(1), key)
+        };
+        let rows = self
+            .planned(
+                &plan,
+                f,
+                (
+                    "select t.utc_hour, sum(t.tickets) as tickets, \
+                     sum(case when t.kind = 'complaint' then t.tickets else 0 end) as complaints \
+                     from report_hours t where t.utc_hour >= ",
+                    "utc_hour",
+                ),
+                "select substr(t.registered_at, 1, 13) as utc_hour, count(*) as tickets, \
+                 sum(t.kind = 'complaint') as complaints from tickets t where t.registered_at >= ",
+                " group by 1",
+            )
+            .await?;
         let mut cells: BTreeMap<(NaiveDate, u32), (u64, u64)> = BTreeMap::new();
         for r in &rows {
             let local = local_of(&col::<String>(r, "utc_hour")?, 0, f.utc_offset_minutes)?;
@@ -185,6 +497,7 @@ impl ReportStore for SqliteBackend {
         }
         Ok(cells
             .into_iter()
+            .filter(|(_, (tickets, _))| *tickets > 0)
             .map(|((day, hour), (tickets, complaints))| TimeCell {
                 day,
                 hour,
@@ -196,16 +509,16 @@ impl ReportStore for SqliteBackend {
 
     async fn feedback_cells(&self, f: &ReportFilter) -> Result<Vec<FeedbackCell>, StoreError> {
         let mut q = QueryBuilder::<Sqlite>::new(
-            "select t.department_id, t.assignee_id, fb.source, \
-             sum(fb.satisfied) as satisfied, sum(1 - fb.satisfied) as unsatisfied, \
-             sum(fb.rating) as rating_sum, count(fb.rating) as rated \
-             from ticket_feedback fb join tickets t on t.id = fb.ticket_id where fb.at >= ",
+            "select t.department_id, t.assignee_id, t.source, \
+             sum(t.satisfied) as satisfied, sum(1 - t.satisfied) as unsatisfied, \
+             sum(t.rating) as rating_sum, count(t.rating) as rated \
+             from ticket_feedback t where t.at >= ",
         );
         q.push_bind(ts(f.from))
-            .push(" and fb.at < ")
+            .push(" and t.at < ")
             .push_bind(ts(f.to));
         push_filters(&mut q, f);
-        q.push(" group by t.department_id, t.assignee_id, fb.source");
+        q.push(" group by t.department_id, t.assignee_id, t.source");
         let rows = q.build().fetch_all(&self.pool).await.map_err(other)?;
         rows.iter()
             .map(|r| {
@@ -231,10 +544,8 @@ impl ReportStore for SqliteBackend {
         threshold_seconds: i64,
     ) -> Result<Vec<CallCell>, StoreError> {
         let sql = format!(
-            "select c.agent_id, coalesce(cu.tier in ({}), 0) as vip, {CALL_SUMS} \
-             from calls c left join customers cu on cu.id = c.customer_id \
-             where c.ringing_at >= $1 and c.ringing_at < $2 group by c.agent_id, vip",
-            vip_tiers()
+            "select c.agent_id, c.vip, {CALL_SUMS} from calls c \
+             where c.ringing_at >= $1 and c.ringing_at < $2 group by c.agent_id, c.vip"
         );
         let rows = sqlx::query(&sql)
             .bind(ts(from))
