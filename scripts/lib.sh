@@ -43,6 +43,16 @@ install_rust_tools() {
   fi
 }
 
+install_postgres() {
+  # Debian's PostgreSQL server binaries (the tests start a throw-away cluster on loopback
+  # with them; no system service is used).
+  if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    log "installing PostgreSQL (Debian packages)"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends postgresql >/dev/null
+  fi
+}
+
 install_browser_tools() {
   apt_install chromium chromium
   apt_install /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc fonts-noto-cjk

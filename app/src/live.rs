@@ -183,6 +183,10 @@ impl TicketStore for LiveTickets {
     async fn list_tickets(&self, q: &TicketQuery) -> Result<TicketPage, StoreError> {
         self.0.list_tickets(q).await
     }
+
+    async fn count_tickets(&self, q: &TicketQuery) -> Result<u64, StoreError> {
+        self.0.count_tickets(q).await
+    }
     async fn due_for_sla_check(
         &self,
         now: DateTime<Utc>,

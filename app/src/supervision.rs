@@ -122,8 +122,7 @@ pub fn call_figures(s: &CallSummary, time: &StateSeconds, targets: &ServiceTarge
 }
 
 async fn count(stores: &Stores, q: TicketQuery) -> Result<u64, DeskError> {
-    let q = TicketQuery { page_size: 1, ..q };
-    Ok(stores.tickets.list_tickets(&q).await?.total)
+    Ok(stores.tickets.count_tickets(&q).await?)
 }
 
 fn open_query() -> TicketQuery {

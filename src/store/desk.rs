@@ -229,6 +229,8 @@ pub trait TicketStore: Send + Sync {
     async fn write_ticket(&self, expected_version: u64, w: TicketWrite) -> Result<(), StoreError>;
     /// A page of tickets.
     async fn list_tickets(&self, q: &TicketQuery) -> Result<TicketPage, StoreError>;
+    /// How many tickets match the query's filters (its page and sort do not matter).
+    async fn count_tickets(&self, q: &TicketQuery) -> Result<u64, StoreError>;
     /// Tickets whose next SLA check is due at `now`, earliest first, at most `limit`.
     async fn due_for_sla_check(
         &self,

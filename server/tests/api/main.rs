@@ -8,6 +8,7 @@ mod console;
 mod knowledge;
 mod migrations;
 mod pages;
+mod pg;
 mod portal;
 mod protocol;
 mod store_conformance;

@@ -546,7 +546,7 @@ impl TicketStore for SqliteBackend {
         tx.commit().await.map_err(other)
     }
 
-    async fn list_tickets(&self, f: &TicketQuery) -> Result<TicketPage, StoreError> {
+    async fn count_tickets(&self, f: &TicketQuery) -> Result<u64, StoreError> {
         let mut q = QueryBuilder::<Sqlite>::new("select count(*) from tickets t");
         push_filters(&mut q, f);
         let total: i64 = q
@@ -554,6 +554,11 @@ impl TicketStore for SqliteBackend {
             .fetch_one(&self.pool)
             .await
             .map_err(other)?;
+        u64::try_from(total).map_err(|_| super::rows::corrupt("negative count".into()))
+    }
+
+    async fn list_tickets(&self, f: &TicketQuery) -> Result<TicketPage, StoreError> {
+        let total = self.count_tickets(f).await?;
         let mut q = QueryBuilder::<Sqlite>::new(format!(
             "select {TICKET_COLUMNS}, c.name as customer_name from tickets t \
              join customers c on c.id = t.customer_id"
@@ -577,7 +582,7 @@ impl TicketStore for SqliteBackend {
                 .iter()
                 .map(summary_from_row)
                 .collect::<Result<_, _>>()?,
-            total: total as u64,
+            total,
         })
     }
 
