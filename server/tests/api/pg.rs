@@ -12,8 +12,8 @@ use std::process::Command;
 pub struct Server {
     /// `postgres://user@host:port` (no database).
     base: String,
-    /// The cluster this process started, if any.
-    cluster: Option<Cluster>,
+    /// The cluster this process started, if any (stopped when the server is dropped).
+    _cluster: Option<Cluster>,
 }
 
 struct Cluster {
@@ -84,7 +84,7 @@ impl Server {
         if let Ok(url) = std::env::var("LOOPDESK_TEST_POSTGRES") {
             return Server {
                 base: url.trim_end_matches('/').to_owned(),
-                cluster: None,
+                _cluster: None,
             };
         }
         let bin = server_bin();
@@ -155,7 +155,7 @@ impl Server {
         );
         Server {
             base: format!("postgres://postgres@127.0.0.1:{port}"),
-            cluster: Some(cluster),
+            _cluster: Some(cluster),
         }
     }
 
@@ -172,10 +172,5 @@ impl Server {
             .unwrap();
         admin.close().await.unwrap();
         format!("{}/{name}", self.base)
-    }
-
-    /// Whether this process started the server.
-    pub fn is_own(&self) -> bool {
-        self.cluster.is_some()
     }
 }

@@ -1483,22 +1483,23 @@ pub async fn report_cells_count_tickets_times_and_feedback(stores: &Stores) {
     assert_eq!(stores.reports.customer_count().await.unwrap(), 1);
 }
 
+/// A ticket cell's key (kind, channel, category, department) and counts.
+type CellKey = (
+    loopdesk::ticket::TicketKind,
+    loopdesk::ticket::Channel,
+    String,
+    DepartmentId,
+);
+type CellCounts = (
+    loopdesk::metrics::TicketTotals,
+    Vec<loopdesk::metrics::Compliance>,
+);
+
 /// The report aggregates a ticket set should give, computed here from the tickets
 /// themselves with the domain's definitions (the stores read rollups or tickets).
 #[derive(Debug, Default, PartialEq)]
 struct Expected {
-    cells: std::collections::HashMap<
-        (
-            loopdesk::ticket::TicketKind,
-            loopdesk::ticket::Channel,
-            String,
-            DepartmentId,
-        ),
-        (
-            loopdesk::metrics::TicketTotals,
-            Vec<loopdesk::metrics::Compliance>,
-        ),
-    >,
+    cells: std::collections::HashMap<CellKey, CellCounts>,
     owners: std::collections::HashMap<
         (DepartmentId, Option<UserId>),
         (
