@@ -1312,16 +1312,7 @@ pub async fn report_cells_count_tickets_times_and_feedback(stores: &Stores) {
         vec![],
     )
     .await;
-    let filter = ReportFilter {
-        from: t0(),
-        to: t0() + Duration::hours(24),
-        department: None,
-        kind: None,
-        category: None,
-        channel: None,
-        agent: None,
-        utc_offset_minutes: 480,
-    };
+    let filter = report_filter(t0(), t0() + Duration::hours(24));
     let cells = stores.reports.ticket_cells(&filter).await.unwrap();
     let total = cells
         .iter()
@@ -1481,6 +1472,23 @@ pub async fn report_cells_count_tickets_times_and_feedback(stores: &Stores) {
     assert!(open.contains(&(billing, S::InProgress, 1)));
     assert_eq!(stores.reports.open_breached().await.unwrap(), 1);
     assert_eq!(stores.reports.customer_count().await.unwrap(), 1);
+}
+
+/// A report over `[from, to)` in Shanghai time, without filters.
+fn report_filter(
+    from: chrono::DateTime<Utc>,
+    to: chrono::DateTime<Utc>,
+) -> loopdesk::store::supervision::ReportFilter {
+    loopdesk::store::supervision::ReportFilter {
+        from,
+        to,
+        department: None,
+        kind: None,
+        category: None,
+        channel: None,
+        agent: None,
+        utc_offset_minutes: 480,
+    }
 }
 
 /// A ticket cell's key (kind, channel, category, department) and counts.
@@ -1717,16 +1725,7 @@ pub async fn report_rollups_follow_every_ticket_write(stores: &Stores) {
         records.push(stores.tickets.get_ticket(*id).await.unwrap());
     }
     let midnight = t0() - Duration::hours(10);
-    let whole_days = ReportFilter {
-        from: midnight,
-        to: midnight + Duration::days(3),
-        department: None,
-        kind: None,
-        category: None,
-        channel: None,
-        agent: None,
-        utc_offset_minutes: 480,
-    };
+    let whole_days = report_filter(midnight, midnight + Duration::days(3));
     let expected = Expected::of(&records, &whole_days);
     assert_eq!(
         expected.cells.values().map(|c| c.0.tickets).sum::<u64>(),
@@ -2149,7 +2148,6 @@ on_sqlite!(
 #[tokio::test]
 async fn older_tickets_get_their_sla_key_when_the_database_opens() {
     use loopdesk::sla::{SlaTarget, TargetState};
-    use loopdesk::store::supervision::ReportFilter;
     use loopdesk::ticket::{Channel, TicketKind, TicketState};
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/old.db?mode=rwc", dir.path().display());
@@ -2177,16 +2175,7 @@ async fn older_tickets_get_their_sla_key_when_the_database_opens() {
         .await
         .unwrap();
     let midnight = t0() - Duration::hours(10);
-    let filter = ReportFilter {
-        from: midnight,
-        to: midnight + Duration::days(1),
-        department: None,
-        kind: None,
-        category: None,
-        channel: None,
-        agent: None,
-        utc_offset_minutes: 480,
-    };
+    let filter = report_filter(midnight, midnight + Duration::days(1));
     let met = |stores: Stores| {
         let filter = filter.clone();
         async move {

@@ -332,6 +332,44 @@ impl SqliteBackend {
     }
 }
 
+/// A report cell with its ticket counts.
+trait Counted {
+    fn tickets(&self) -> u64;
+}
+
+impl Counted for TicketCell {
+    fn tickets(&self) -> u64 {
+        self.totals.tickets
+    }
+}
+
+impl Counted for OwnerCell {
+    fn tickets(&self) -> u64 {
+        self.totals.tickets
+    }
+}
+
+/// Cells read from several sources (rollups and tickets) with equal keys added together by
+/// `add`, in first-seen order, without the empty ones (rollup rows a write emptied).
+fn merged<K: std::hash::Hash + Eq, C: Counted>(
+    cells: Vec<(K, C)>,
+    add: impl Fn(&mut C, &C),
+) -> Vec<C> {
+    let mut out: Vec<C> = Vec::new();
+    let mut index: HashMap<K, usize> = HashMap::new();
+    for (key, cell) in cells {
+        match index.entry(key) {
+            Entry::Occupied(e) => add(&mut out[*e.get()], &cell),
+            Entry::Vacant(e) => {
+                e.insert(out.len());
+                out.push(cell);
+            }
+        }
+    }
+    out.retain(|c| c.tickets() > 0);
+    out
+}
+
 #[async_trait]
 impl ReportStore for SqliteBackend {
     async fn ticket_cells(&self, f: &ReportFilter) -> Result<Vec<TicketCell>, StoreError> {
@@ -360,41 +398,33 @@ impl ReportStore for SqliteBackend {
                 &format!(" group by {dims}"),
             )
             .await?;
-        let mut cells: Vec<TicketCell> = Vec::new();
-        let mut index: HashMap<(TicketKind, Channel, String, DepartmentId), usize> = HashMap::new();
+        let mut cells = Vec::new();
         for r in &rows {
-            let kind = code(&col::<String>(r, "kind")?, TicketKind::from_code)?;
-            let channel = code(&col::<String>(r, "channel")?, Channel::from_code)?;
-            let category: String = col(r, "category")?;
-            let department = DepartmentId(uuid_col(r, "department_id")?);
-            let totals = totals_of(r)?;
-            let sla = SlaTarget::ALL
-                .into_iter()
-                .map(|t| Ok((t, compliance_of(r, target_col(t))?)))
-                .collect::<Result<Vec<_>, StoreError>>()?;
-            match index.entry((kind, channel, category.clone(), department)) {
-                Entry::Occupied(e) => {
-                    let c = &mut cells[*e.get()];
-                    c.totals = c.totals.plus(&totals);
-                    for ((_, have), (_, add)) in c.sla.iter_mut().zip(&sla) {
-                        *have = have.plus(add);
-                    }
-                }
-                Entry::Vacant(e) => {
-                    e.insert(cells.len());
-                    cells.push(TicketCell {
-                        kind,
-                        channel,
-                        category,
-                        department,
-                        totals,
-                        sla,
-                    });
-                }
-            }
+            let cell = TicketCell {
+                kind: code(&col::<String>(r, "kind")?, TicketKind::from_code)?,
+                channel: code(&col::<String>(r, "channel")?, Channel::from_code)?,
+                category: col(r, "category")?,
+                department: DepartmentId(uuid_col(r, "department_id")?),
+                totals: totals_of(r)?,
+                sla: SlaTarget::ALL
+                    .into_iter()
+                    .map(|t| Ok((t, compliance_of(r, target_col(t))?)))
+                    .collect::<Result<Vec<_>, StoreError>>()?,
+            };
+            let key = (
+                cell.kind,
+                cell.channel,
+                cell.category.clone(),
+                cell.department,
+            );
+            cells.push((key, cell));
         }
-        cells.retain(|c| c.totals.tickets > 0);
-        Ok(cells)
+        Ok(merged(cells, |c, add| {
+            c.totals = c.totals.plus(&add.totals);
+            for ((_, have), (_, more)) in c.sla.iter_mut().zip(&add.sla) {
+                *have = have.plus(more);
+            }
+        }))
     }
 
     async fn owner_cells(&self, f: &ReportFilter) -> Result<Vec<OwnerCell>, StoreError> {
@@ -428,35 +458,23 @@ impl ReportStore for SqliteBackend {
                 " group by 1, 2",
             )
             .await?;
-        let mut cells: Vec<OwnerCell> = Vec::new();
-        let mut index: HashMap<(DepartmentId, Option<UserId>), usize> = HashMap::new();
+        let mut cells = Vec::new();
         for r in &rows {
-            let department = DepartmentId(uuid_col(r, "department_id")?);
-            let assignee = match col::<String>(r, "assignee_id")?.as_str() {
-                "" => None,
-                id => Some(UserId(parse_uuid(id)?)),
+            let cell = OwnerCell {
+                department: DepartmentId(uuid_col(r, "department_id")?),
+                assignee: match col::<String>(r, "assignee_id")?.as_str() {
+                    "" => None,
+                    id => Some(UserId(parse_uuid(id)?)),
+                },
+                totals: totals_of(r)?,
+                sla: compliance_of(r, "sla")?,
             };
-            let totals = totals_of(r)?;
-            let sla = compliance_of(r, "sla")?;
-            match index.entry((department, assignee)) {
-                Entry::Occupied(e) => {
-                    let c = &mut cells[*e.get()];
-                    c.totals = c.totals.plus(&totals);
-                    c.sla = c.sla.plus(&sla);
-                }
-                Entry::Vacant(e) => {
-                    e.insert(cells.len());
-                    cells.push(OwnerCell {
-                        department,
-                        assignee,
-                        totals,
-                        sla,
-                    });
-                }
-            }
+            cells.push(((cell.department, cell.assignee), cell));
         }
-        cells.retain(|c| c.totals.tickets > 0);
-        Ok(cells)
+        Ok(merged(cells, |c, add| {
+            c.totals = c.totals.plus(&add.totals);
+            c.sla = c.sla.plus(&add.sla);
+        }))
     }
 
     async fn ticket_times(&self, f: &ReportFilter) -> Result<Vec<TimeCell>, StoreError> {
