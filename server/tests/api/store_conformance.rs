@@ -1702,6 +1702,49 @@ pub async fn report_rollups_follow_every_ticket_write(stores: &Stores) {
             .await
             .unwrap();
     }
+    // And again, so the old rows taken away carry every fact (answered, first contact,
+    // reopened, serious, breached): some reopen into progress, the rest move department.
+    for (i, id) in ids
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| i % 4 == 0 || i % 4 == 2)
+    {
+        let rec = stores.tickets.get_ticket(*id).await.unwrap();
+        let mut next = rec.ticket.clone();
+        next.version += 1;
+        if i % 8 < 4 {
+            next.state = S::InProgress;
+            next.reopen_count += 1;
+            next.priority = Priority::Normal;
+        } else {
+            next.department = if rec.ticket.department == center {
+                billing
+            } else {
+                center
+            };
+            next.assignee = Some(a1);
+        }
+        stores
+            .tickets
+            .write_ticket(
+                rec.ticket.version,
+                TicketWrite {
+                    ticket: next,
+                    events: vec![],
+                    sla: SlaSnapshot {
+                        targets: rec.sla.clone(),
+                        ..SlaSnapshot::default()
+                    },
+                    outbound: vec![],
+                    supersede: vec![],
+                    notifications: vec![],
+                    customer_notices: vec![],
+                    at: t0() + Duration::hours(71),
+                },
+            )
+            .await
+            .unwrap();
+    }
     // The sweeper's SLA-only write.
     let rec = stores.tickets.get_ticket(ids[1]).await.unwrap();
     let mut sla = rec.sla.clone();
