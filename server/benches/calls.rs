@@ -19,13 +19,12 @@ use loopdesk::locale::Locale;
 use loopdesk::store::console::BillingBatch;
 use loopdesk::store::{NewUser, PasswordHash};
 use loopdesk::user::{Department, DepartmentId, Role, User, UserId};
-use server::store::sqlite::SqliteBackend;
 use server::store::Backend;
 use uuid::Uuid;
 
 async fn setup(dir: &tempfile::TempDir, n: u32) -> app::state::Stores {
     let url = format!("sqlite://{}/bench.db?mode=rwc", dir.path().display());
-    let stores = Backend::sqlite(SqliteBackend::connect(&url).await.unwrap()).stores;
+    let stores = Backend::connect(&url).await.unwrap().stores;
     let dept = DepartmentId(Uuid::new_v4());
     stores
         .departments

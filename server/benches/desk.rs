@@ -21,7 +21,7 @@ use loopdesk::ticket::action::{Action, Visibility};
 use loopdesk::ticket::event::{EventKind, NewEvent};
 use loopdesk::ticket::{Channel, Complexity, Priority, Registration, Ticket, TicketId, TicketKind};
 use loopdesk::user::{Department, DepartmentId, Role, User, UserId};
-use server::store::{sqlite::SqliteBackend, Backend};
+use server::store::Backend;
 use uuid::Uuid;
 
 fn sh(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
@@ -140,7 +140,7 @@ fn due_time_computations() {
 
 async fn setup(dir: &tempfile::TempDir) -> (app::state::Stores, User, Vec<Customer>) {
     let url = format!("sqlite://{}/bench.db?mode=rwc", dir.path().display());
-    let stores = Backend::sqlite(SqliteBackend::connect(&url).await.unwrap()).stores;
+    let stores = Backend::connect(&url).await.unwrap().stores;
     let dept = DepartmentId(Uuid::new_v4());
     stores
         .departments

@@ -19,7 +19,7 @@ use loopdesk::sla::{SlaTarget, TargetState};
 use loopdesk::store::{NewUser, PasswordHash};
 use loopdesk::ticket::{Channel, TicketKind, TicketState};
 use loopdesk::user::{Department, DepartmentId, Role, User, UserId};
-use server::store::sqlite::SqliteBackend;
+use server::store::sql::SqlBackend;
 use server::store::Backend;
 use uuid::Uuid;
 
@@ -53,9 +53,9 @@ async fn main() {
         .unwrap_or_else(|| format!("{}/reports.db", dir.path().display()));
     let reuse = kept.is_some() && std::path::Path::new(&path).exists();
     let url = format!("sqlite://{path}?mode=rwc");
-    let db = SqliteBackend::connect(&url).await.unwrap();
-    let pool = db.pool().clone();
-    let stores = Backend::sqlite(db).stores;
+    let db = SqlBackend::connect(&url).await.unwrap();
+    let pool = db.sqlite_pool().expect("SQLite").clone();
+    let stores = Backend::new(db).stores;
     let end = Utc.with_ymd_and_hms(2026, 12, 1, 16, 0, 0).unwrap();
     let start = end - Duration::days(365);
 

@@ -31,7 +31,7 @@ use app::state::AppState;
 
 use crate::config::{Config, DatabaseUrl};
 use crate::seed::{seed_demo, SeedOutcome, DEMO_LOGINS, DEMO_PASSWORD};
-use crate::store::{sqlite::SqliteBackend, Backend};
+use crate::store::Backend;
 use crate::{api, web};
 
 /// The wall clock.
@@ -82,10 +82,8 @@ impl Application {
         clock: Arc<dyn Clock>,
     ) -> anyhow::Result<Application> {
         let backend = match &config.database_url {
-            DatabaseUrl::Sqlite(url) => Backend::sqlite(SqliteBackend::connect(url).await?),
-            DatabaseUrl::Postgres(_) => anyhow::bail!(
-                "the PostgreSQL backend is not available in this version yet; use a sqlite: DATABASE_URL"
-            ),
+            DatabaseUrl::Sqlite(url) => Backend::connect(url).await?,
+            DatabaseUrl::Postgres(url) => Backend::connect(url).await?,
         };
         if demo {
             match seed_demo(&backend.stores, clock.now(), config.demo_history_days)

@@ -59,20 +59,18 @@ async fn both_migration_sets_apply_and_build_the_same_tables() {
     use std::collections::BTreeSet;
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/twins.db?mode=rwc", dir.path().display());
-    let sqlite = server::store::sqlite::SqliteBackend::connect(&url)
-        .await
-        .unwrap();
+    let sqlite = server::store::sql::SqlBackend::connect(&url).await.unwrap();
     let mut lite: BTreeSet<(String, String)> = BTreeSet::new();
     let tables: Vec<String> = sqlx::query_scalar(
         "select name from sqlite_master where type = 'table' and name not like '\\_%' escape '\\' \
          and name not like 'sqlite%'",
     )
-    .fetch_all(sqlite.pool())
+    .fetch_all(sqlite.sqlite_pool().unwrap())
     .await
     .unwrap();
     for t in &tables {
         for row in sqlx::query(&format!("pragma table_info({t})"))
-            .fetch_all(sqlite.pool())
+            .fetch_all(sqlite.sqlite_pool().unwrap())
             .await
             .unwrap()
         {

@@ -8,7 +8,8 @@ use loopdesk::locale::Locale;
 use loopdesk::login::LoginThrottle;
 use loopdesk::store::{AuditAction, AuditEntry, NewUser, PasswordHash, StoreError};
 use loopdesk::user::{Department, DepartmentId, LoginName, Role, User, UserId};
-use server::store::{sqlite::SqliteBackend, Backend};
+use server::store::sql::SqlBackend;
+use server::store::Backend;
 use uuid::Uuid;
 
 fn t0() -> chrono::DateTime<Utc> {
@@ -2140,11 +2141,21 @@ pub async fn quality_reviews_and_the_roster_round_trip(stores: &Stores) {
 async fn sqlite() -> (tempfile::TempDir, Stores) {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/conformance.db?mode=rwc", dir.path().display());
-    let backend = Backend::sqlite(SqliteBackend::connect(&url).await.unwrap());
+    let backend = Backend::connect(&url).await.unwrap();
     (dir, backend.stores)
 }
 
-macro_rules! on_sqlite {
+/// A fresh database on the test PostgreSQL server (the server lives as long as the value).
+async fn postgres() -> (crate::pg::Server, Stores) {
+    let server = crate::pg::Server::start();
+    let url = server.fresh_database().await;
+    let backend = Backend::connect(&url).await.unwrap();
+    (server, backend.stores)
+}
+
+/// Runs every named function of the suite on a fresh SQLite file and on a fresh PostgreSQL
+/// database: the same assertions on both backends.
+macro_rules! on_both {
     ($($name:ident),* $(,)?) => {
         mod sqlite_pass {
             $(
@@ -2155,10 +2166,19 @@ macro_rules! on_sqlite {
                 }
             )*
         }
+        mod postgres_pass {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let (_server, stores) = super::postgres().await;
+                    super::$name(&stores).await;
+                }
+            )*
+        }
     };
 }
 
-on_sqlite!(
+on_both!(
     users_round_trip,
     customers_are_found_by_phone,
     duplicates_and_missing_rows_are_classified,
@@ -2194,9 +2214,9 @@ async fn older_tickets_get_their_sla_key_when_the_database_opens() {
     use loopdesk::ticket::{Channel, TicketKind, TicketState};
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/old.db?mode=rwc", dir.path().display());
-    let first = SqliteBackend::connect(&url).await.unwrap();
-    let pool = first.pool().clone();
-    let stores = Backend::sqlite(first).stores;
+    let first = SqlBackend::connect(&url).await.unwrap();
+    let pool = first.sqlite_pool().expect("a SQLite backend").clone();
+    let stores = Backend::new(first).stores;
     let d = dept(&stores, "center").await;
     let c = customer("李雷", "13800000003");
     stores.customers.create_customer(&c, t0()).await.unwrap();
@@ -2228,7 +2248,7 @@ async fn older_tickets_get_their_sla_key_when_the_database_opens() {
     };
     assert_eq!(met(stores).await, 0, "an empty key counts no target");
     pool.close().await;
-    let again = Backend::sqlite(SqliteBackend::connect(&url).await.unwrap()).stores;
+    let again = Backend::connect(&url).await.unwrap().stores;
     let key: String = sqlx::query_scalar("select sla_key from tickets where id = $1")
         .bind(t.id.0.to_string())
         .fetch_one(&sqlx::SqlitePool::connect(&url).await.unwrap())

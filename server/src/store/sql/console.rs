@@ -1,7 +1,8 @@
-//! SQLite implementation of the console ports: billing data, agent states with their
+//! The SQL implementation (both backends) of the console ports: billing data, agent states with their
 //! change log, standard phrases, API tokens. A billing import is one `BEGIN IMMEDIATE` transaction that
 //! compares every record with the stored one, so a re-import changes nothing.
 
+use super::db::{query, Row, Tx};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use loopdesk::agent::{AgentState, AgentStatus, StateSource};
@@ -16,18 +17,16 @@ use loopdesk::store::console::{
 use loopdesk::store::StoreError;
 use loopdesk::token::{ApiToken, TokenScope};
 use loopdesk::user::UserId;
-use sqlx::sqlite::SqliteRow;
-use sqlx::SqliteConnection;
 use uuid::Uuid;
 
-use super::rows::{code, col, corrupt, found, json, opt_text, opt_ts, to_json, uuid_col};
-use super::{classify, other, parse_ts, ts, SqliteBackend};
+use super::rows::{code, col, corrupt, found, json, opt_ts, to_json, uuid_col};
+use super::{classify, other, parse_ts, SqlBackend};
 
 // ---------------------------------------------------------------- billing
 
 const ACCOUNT_COLUMNS: &str = "number, customer_id, plan, status, balance_fen, credit_limit_fen";
 
-fn account_from_row(r: &SqliteRow) -> Result<Account, StoreError> {
+fn account_from_row(r: &Row) -> Result<Account, StoreError> {
     Ok(Account {
         number: col(r, "number")?,
         customer: CustomerId(uuid_col(r, "customer_id")?),
@@ -43,7 +42,7 @@ fn date(text: &str) -> Result<NaiveDate, StoreError> {
         .map_err(|_| corrupt(format!("bad date {text:?}")))
 }
 
-fn bill_from_row(r: &SqliteRow) -> Result<Bill, StoreError> {
+fn bill_from_row(r: &Row) -> Result<Bill, StoreError> {
     let period: String = col(r, "period")?;
     Ok(Bill {
         account: col(r, "account_number")?,
@@ -53,7 +52,7 @@ fn bill_from_row(r: &SqliteRow) -> Result<Bill, StoreError> {
     })
 }
 
-fn payment_from_row(r: &SqliteRow) -> Result<Payment, StoreError> {
+fn payment_from_row(r: &Row) -> Result<Payment, StoreError> {
     Ok(Payment {
         reference: col(r, "reference")?,
         account: col(r, "account_number")?,
@@ -63,7 +62,7 @@ fn payment_from_row(r: &SqliteRow) -> Result<Payment, StoreError> {
     })
 }
 
-fn usage_from_row(r: &SqliteRow) -> Result<Usage, StoreError> {
+fn usage_from_row(r: &Row) -> Result<Usage, StoreError> {
     Ok(Usage {
         account: col(r, "account_number")?,
         day: date(&col::<String>(r, "day")?)?,
@@ -83,11 +82,11 @@ fn tally(counts: &mut ImportCounts, existing: Option<bool>) {
 }
 
 async fn upsert_account(
-    conn: &mut SqliteConnection,
+    conn: &mut Tx,
     a: &Account,
     now: DateTime<Utc>,
 ) -> Result<Option<bool>, StoreError> {
-    let row = sqlx::query(&format!(
+    let row = query(&format!(
         "select {ACCOUNT_COLUMNS} from billing_accounts where number = $1"
     ))
     .bind(&a.number)
@@ -98,7 +97,7 @@ async fn upsert_account(
     if existing.as_ref() == Some(a) {
         return Ok(Some(true));
     }
-    sqlx::query(
+    query(
         "insert into billing_accounts (number, customer_id, plan, status, balance_fen, \
          credit_limit_fen, updated_at) values ($1, $2, $3, $4, $5, $6, $7) \
          on conflict (number) do update set customer_id = excluded.customer_id, \
@@ -106,20 +105,20 @@ async fn upsert_account(
          credit_limit_fen = excluded.credit_limit_fen, updated_at = excluded.updated_at",
     )
     .bind(&a.number)
-    .bind(a.customer.0.to_string())
+    .bind(a.customer.0)
     .bind(&a.plan)
     .bind(a.status.code())
     .bind(a.balance.0)
     .bind(a.credit_limit.0)
-    .bind(ts(now))
+    .bind(now)
     .execute(&mut *conn)
     .await
     .map_err(|e| classify(e, "account"))?;
     Ok(existing.map(|_| false))
 }
 
-async fn upsert_bill(conn: &mut SqliteConnection, b: &Bill) -> Result<Option<bool>, StoreError> {
-    let row = sqlx::query(
+async fn upsert_bill(conn: &mut Tx, b: &Bill) -> Result<Option<bool>, StoreError> {
+    let row = query(
         "select account_number, period, due_on, items from bills \
          where account_number = $1 and period = $2",
     )
@@ -132,14 +131,14 @@ async fn upsert_bill(conn: &mut SqliteConnection, b: &Bill) -> Result<Option<boo
     if existing.as_ref() == Some(b) {
         return Ok(Some(true));
     }
-    sqlx::query(
+    query(
         "insert into bills (account_number, period, due_on, total_fen, items) \
          values ($1, $2, $3, $4, $5) on conflict (account_number, period) do update set \
          due_on = excluded.due_on, total_fen = excluded.total_fen, items = excluded.items",
     )
     .bind(&b.account)
     .bind(b.period.to_string())
-    .bind(b.due_on.to_string())
+    .bind(b.due_on)
     .bind(b.total().0)
     .bind(to_json(&b.items)?)
     .execute(&mut *conn)
@@ -148,11 +147,8 @@ async fn upsert_bill(conn: &mut SqliteConnection, b: &Bill) -> Result<Option<boo
     Ok(existing.map(|_| false))
 }
 
-async fn upsert_payment(
-    conn: &mut SqliteConnection,
-    p: &Payment,
-) -> Result<Option<bool>, StoreError> {
-    let row = sqlx::query(
+async fn upsert_payment(conn: &mut Tx, p: &Payment) -> Result<Option<bool>, StoreError> {
+    let row = query(
         "select reference, account_number, paid_at, amount_fen, method from payments \
          where reference = $1",
     )
@@ -164,7 +160,7 @@ async fn upsert_payment(
     if existing.as_ref() == Some(p) {
         return Ok(Some(true));
     }
-    sqlx::query(
+    query(
         "insert into payments (reference, account_number, paid_at, amount_fen, method) \
          values ($1, $2, $3, $4, $5) on conflict (reference) do update set \
          account_number = excluded.account_number, paid_at = excluded.paid_at, \
@@ -172,7 +168,7 @@ async fn upsert_payment(
     )
     .bind(&p.reference)
     .bind(&p.account)
-    .bind(ts(p.paid_at))
+    .bind(p.paid_at)
     .bind(p.amount.0)
     .bind(p.method.code())
     .execute(&mut *conn)
@@ -181,13 +177,13 @@ async fn upsert_payment(
     Ok(existing.map(|_| false))
 }
 
-async fn upsert_usage(conn: &mut SqliteConnection, u: &Usage) -> Result<Option<bool>, StoreError> {
-    let row = sqlx::query(
+async fn upsert_usage(conn: &mut Tx, u: &Usage) -> Result<Option<bool>, StoreError> {
+    let row = query(
         "select account_number, day, kind, quantity, charge_fen from usage_records \
          where account_number = $1 and day = $2 and kind = $3",
     )
     .bind(&u.account)
-    .bind(u.day.to_string())
+    .bind(u.day)
     .bind(u.kind.code())
     .fetch_optional(&mut *conn)
     .await
@@ -196,13 +192,13 @@ async fn upsert_usage(conn: &mut SqliteConnection, u: &Usage) -> Result<Option<b
     if existing.as_ref() == Some(u) {
         return Ok(Some(true));
     }
-    sqlx::query(
+    query(
         "insert into usage_records (account_number, day, kind, quantity, charge_fen) \
          values ($1, $2, $3, $4, $5) on conflict (account_number, day, kind) do update set \
          quantity = excluded.quantity, charge_fen = excluded.charge_fen",
     )
     .bind(&u.account)
-    .bind(u.day.to_string())
+    .bind(u.day)
     .bind(u.kind.code())
     .bind(u.quantity)
     .bind(u.charge.0)
@@ -212,18 +208,19 @@ async fn upsert_usage(conn: &mut SqliteConnection, u: &Usage) -> Result<Option<b
     Ok(existing.map(|_| false))
 }
 
+/// The advisory lock key billing imports serialise on (PostgreSQL).
+const BILLING_IMPORT_LOCK: i64 = 0x4c44_4249_4c4c;
+
 #[async_trait]
-impl BillingStore for SqliteBackend {
+impl BillingStore for SqlBackend {
     async fn import_billing(
         &self,
         batch: &BillingBatch,
         now: DateTime<Utc>,
     ) -> Result<ImportCounts, StoreError> {
-        let mut tx = self
-            .pool
-            .begin_with("BEGIN IMMEDIATE")
-            .await
-            .map_err(other)?;
+        let mut tx = self.db.begin_immediate().await.map_err(other)?;
+        // One import at a time: each compares records with the stored ones.
+        tx.exclusive(BILLING_IMPORT_LOCK).await.map_err(other)?;
         let mut counts = ImportCounts::default();
         for a in &batch.accounts {
             tally(&mut counts, upsert_account(&mut tx, a, now).await?);
@@ -242,48 +239,48 @@ impl BillingStore for SqliteBackend {
     }
 
     async fn account(&self, number: &str) -> Result<Option<Account>, StoreError> {
-        let row = sqlx::query(&format!(
+        let row = query(&format!(
             "select {ACCOUNT_COLUMNS} from billing_accounts where number = $1"
         ))
         .bind(number)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db)
         .await
         .map_err(other)?;
         row.as_ref().map(account_from_row).transpose()
     }
 
     async fn customer_accounts(&self, customer: CustomerId) -> Result<Vec<Account>, StoreError> {
-        let rows = sqlx::query(&format!(
+        let rows = query(&format!(
             "select {ACCOUNT_COLUMNS} from billing_accounts where customer_id = $1 order by number"
         ))
-        .bind(customer.0.to_string())
-        .fetch_all(&self.pool)
+        .bind(customer.0)
+        .fetch_all(&self.db)
         .await
         .map_err(other)?;
         rows.iter().map(account_from_row).collect()
     }
 
     async fn bills(&self, account: &str, limit: u32) -> Result<Vec<Bill>, StoreError> {
-        let rows = sqlx::query(
+        let rows = query(
             "select account_number, period, due_on, items from bills where account_number = $1 \
              order by period desc limit $2",
         )
         .bind(account)
         .bind(i64::from(limit))
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db)
         .await
         .map_err(other)?;
         rows.iter().map(bill_from_row).collect()
     }
 
     async fn payments(&self, account: &str, limit: u32) -> Result<Vec<Payment>, StoreError> {
-        let rows = sqlx::query(
+        let rows = query(
             "select reference, account_number, paid_at, amount_fen, method from payments \
              where account_number = $1 order by paid_at desc, reference limit $2",
         )
         .bind(account)
         .bind(i64::from(limit))
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db)
         .await
         .map_err(other)?;
         rows.iter().map(payment_from_row).collect()
@@ -295,26 +292,26 @@ impl BillingStore for SqliteBackend {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Vec<Usage>, StoreError> {
-        let rows = sqlx::query(
+        let rows = query(
             "select account_number, day, kind, quantity, charge_fen from usage_records \
              where account_number = $1 and day >= $2 and day <= $3 order by day, kind",
         )
         .bind(account)
-        .bind(from.to_string())
-        .bind(to.to_string())
-        .fetch_all(&self.pool)
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.db)
         .await
         .map_err(other)?;
         rows.iter().map(usage_from_row).collect()
     }
 
     async fn owing_accounts(&self, limit: u32) -> Result<Vec<Account>, StoreError> {
-        let rows = sqlx::query(&format!(
+        let rows = query(&format!(
             "select {ACCOUNT_COLUMNS} from billing_accounts where balance_fen < 0 \
              and status <> 'closed' order by balance_fen, number limit $1"
         ))
         .bind(i64::from(limit))
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db)
         .await
         .map_err(other)?;
         rows.iter().map(account_from_row).collect()
@@ -323,7 +320,7 @@ impl BillingStore for SqliteBackend {
 
 // ---------------------------------------------------------------- agent states
 
-fn status_from_row(r: &SqliteRow, at: &str) -> Result<AgentStatus, StoreError> {
+fn status_from_row(r: &Row, at: &str) -> Result<AgentStatus, StoreError> {
     Ok(AgentStatus {
         state: code(&col::<String>(r, "state")?, AgentState::from_code)?,
         reason: col(r, "reason")?,
@@ -333,13 +330,13 @@ fn status_from_row(r: &SqliteRow, at: &str) -> Result<AgentStatus, StoreError> {
 }
 
 #[async_trait]
-impl AgentStore for SqliteBackend {
+impl AgentStore for SqlBackend {
     async fn agent_status(&self, user: UserId) -> Result<Option<(AgentStatus, u64)>, StoreError> {
-        let row = sqlx::query(
+        let row = query(
             "select state, reason, call_id, since, version from agent_status where user_id = $1",
         )
-        .bind(user.0.to_string())
-        .fetch_optional(&self.pool)
+        .bind(user.0)
+        .fetch_optional(&self.db)
         .await
         .map_err(other)?;
         row.map(|r| {
@@ -356,62 +353,58 @@ impl AgentStore for SqliteBackend {
         expected: Option<u64>,
     ) -> Result<(), StoreError> {
         let s = &c.status;
-        let mut tx = self
-            .pool
-            .begin_with("BEGIN IMMEDIATE")
-            .await
-            .map_err(other)?;
+        let mut tx = self.db.begin_immediate().await.map_err(other)?;
         let done = match expected {
-            None => sqlx::query(
+            None => query(
                 "insert into agent_status (user_id, state, reason, call_id, since, version) \
                  values ($1, $2, $3, $4, $5, 1) on conflict (user_id) do nothing",
             )
-            .bind(c.user.0.to_string())
+            .bind(c.user.0)
             .bind(s.state.code())
             .bind(&s.reason)
             .bind(&s.call_id)
-            .bind(ts(s.since))
-            .execute(&mut *tx)
+            .bind(s.since)
+            .execute(&mut tx)
             .await
             .map_err(|e| classify(e, "agent"))?,
-            Some(v) => sqlx::query(
+            Some(v) => query(
                 "update agent_status set state = $1, reason = $2, call_id = $3, since = $4, \
                  version = version + 1 where user_id = $5 and version = $6",
             )
             .bind(s.state.code())
             .bind(&s.reason)
             .bind(&s.call_id)
-            .bind(ts(s.since))
-            .bind(c.user.0.to_string())
+            .bind(s.since)
+            .bind(c.user.0)
             .bind(v as i64)
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await
             .map_err(other)?,
         };
         if done.rows_affected() == 0 {
             return Err(StoreError::Conflict { what: "version" });
         }
-        sqlx::query(
+        query(
             "insert into agent_state_log (user_id, state, reason, call_id, source, at) \
              values ($1, $2, $3, $4, $5, $6)",
         )
-        .bind(c.user.0.to_string())
+        .bind(c.user.0)
         .bind(s.state.code())
         .bind(&s.reason)
         .bind(&s.call_id)
         .bind(c.source.code())
-        .bind(ts(s.since))
-        .execute(&mut *tx)
+        .bind(s.since)
+        .execute(&mut tx)
         .await
         .map_err(other)?;
         tx.commit().await.map_err(other)
     }
 
     async fn agent_statuses(&self) -> Result<Vec<(UserId, AgentStatus)>, StoreError> {
-        let rows = sqlx::query(
+        let rows = query(
             "select user_id, state, reason, call_id, since from agent_status order by user_id",
         )
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db)
         .await
         .map_err(other)?;
         rows.iter()
@@ -429,13 +422,13 @@ impl AgentStore for SqliteBackend {
         user: UserId,
         from: DateTime<Utc>,
     ) -> Result<Vec<AgentStateChange>, StoreError> {
-        let rows = sqlx::query(
+        let rows = query(
             "select state, reason, call_id, source, at from agent_state_log \
              where user_id = $1 and at >= $2 order by at, id",
         )
-        .bind(user.0.to_string())
-        .bind(ts(from))
-        .fetch_all(&self.pool)
+        .bind(user.0)
+        .bind(from)
+        .fetch_all(&self.db)
         .await
         .map_err(other)?;
         rows.iter()
@@ -453,13 +446,13 @@ impl AgentStore for SqliteBackend {
 // ---------------------------------------------------------------- phrases
 
 #[async_trait]
-impl PhraseStore for SqliteBackend {
+impl PhraseStore for SqlBackend {
     async fn phrases(&self) -> Result<Vec<Phrase>, StoreError> {
-        let rows = sqlx::query(
+        let rows = query(
             "select id, position, title_zh, title_en, steps, forbidden_zh, forbidden_en \
              from phrases order by position, id",
         )
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db)
         .await
         .map_err(other)?;
         rows.iter()
@@ -479,7 +472,7 @@ impl PhraseStore for SqliteBackend {
     }
 
     async fn put_phrase(&self, p: &Phrase, now: DateTime<Utc>) -> Result<(), StoreError> {
-        sqlx::query(
+        query(
             "insert into phrases (id, position, title_zh, title_en, steps, forbidden_zh, \
              forbidden_en, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8) \
              on conflict (id) do update set position = excluded.position, \
@@ -487,24 +480,24 @@ impl PhraseStore for SqliteBackend {
              forbidden_zh = excluded.forbidden_zh, forbidden_en = excluded.forbidden_en, \
              updated_at = excluded.updated_at",
         )
-        .bind(p.id.to_string())
+        .bind(p.id)
         .bind(i64::from(p.position))
         .bind(&p.title_zh)
         .bind(&p.title_en)
         .bind(to_json(&p.steps)?)
         .bind(&p.forbidden_zh)
         .bind(&p.forbidden_en)
-        .bind(ts(now))
-        .execute(&self.pool)
+        .bind(now)
+        .execute(&self.db)
         .await
         .map_err(|e| classify(e, "phrase"))?;
         Ok(())
     }
 
     async fn delete_phrase(&self, id: Uuid) -> Result<(), StoreError> {
-        let done = sqlx::query("delete from phrases where id = $1")
-            .bind(id.to_string())
-            .execute(&self.pool)
+        let done = query("delete from phrases where id = $1")
+            .bind(id)
+            .execute(&self.db)
             .await
             .map_err(other)?;
         found(&done)
@@ -516,7 +509,7 @@ impl PhraseStore for SqliteBackend {
 const TOKEN_COLUMNS: &str = "id, name, prefix, hash, scopes, allow_ips, created_by, created_at, \
     expires_at, revoked_at, last_used_at";
 
-fn token_from_row(r: &SqliteRow) -> Result<(ApiToken, String), StoreError> {
+fn token_from_row(r: &Row) -> Result<(ApiToken, String), StoreError> {
     let scopes: Vec<String> = json(&col::<String>(r, "scopes")?)?;
     Ok((
         ApiToken {
@@ -539,26 +532,26 @@ fn token_from_row(r: &SqliteRow) -> Result<(ApiToken, String), StoreError> {
 }
 
 #[async_trait]
-impl TokenStore for SqliteBackend {
+impl TokenStore for SqlBackend {
     async fn create_token(&self, t: &ApiToken, hash: &str) -> Result<(), StoreError> {
         let scopes: Vec<&str> = t.scopes.iter().map(|s| s.code()).collect();
-        sqlx::query(
+        query(
             "insert into api_tokens (id, name, prefix, hash, scopes, allow_ips, created_by, \
              created_at, expires_at, revoked_at, last_used_at) \
              values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
-        .bind(t.id.to_string())
+        .bind(t.id)
         .bind(&t.name)
         .bind(&t.prefix)
         .bind(hash)
         .bind(to_json(&scopes)?)
         .bind(to_json(&t.allow_ips)?)
-        .bind(t.created_by.0.to_string())
-        .bind(ts(t.created_at))
-        .bind(opt_text(t.expires_at))
-        .bind(opt_text(t.revoked_at))
-        .bind(opt_text(t.last_used_at))
-        .execute(&self.pool)
+        .bind(t.created_by.0)
+        .bind(t.created_at)
+        .bind(t.expires_at)
+        .bind(t.revoked_at)
+        .bind(t.last_used_at)
+        .execute(&self.db)
         .await
         .map_err(|e| classify(e, "token"))?;
         Ok(())
@@ -568,43 +561,42 @@ impl TokenStore for SqliteBackend {
         &self,
         prefix: &str,
     ) -> Result<Option<(ApiToken, String)>, StoreError> {
-        let row = sqlx::query(&format!(
+        let row = query(&format!(
             "select {TOKEN_COLUMNS} from api_tokens where prefix = $1"
         ))
         .bind(prefix)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.db)
         .await
         .map_err(other)?;
         row.as_ref().map(token_from_row).transpose()
     }
 
     async fn tokens(&self) -> Result<Vec<ApiToken>, StoreError> {
-        let rows = sqlx::query(&format!(
+        let rows = query(&format!(
             "select {TOKEN_COLUMNS} from api_tokens order by created_at desc, id"
         ))
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db)
         .await
         .map_err(other)?;
         rows.iter().map(|r| Ok(token_from_row(r)?.0)).collect()
     }
 
     async fn revoke_token(&self, id: Uuid, at: DateTime<Utc>) -> Result<(), StoreError> {
-        let done = sqlx::query(
-            "update api_tokens set revoked_at = coalesce(revoked_at, $1) where id = $2",
-        )
-        .bind(ts(at))
-        .bind(id.to_string())
-        .execute(&self.pool)
-        .await
-        .map_err(other)?;
+        let done =
+            query("update api_tokens set revoked_at = coalesce(revoked_at, $1) where id = $2")
+                .bind(at)
+                .bind(id)
+                .execute(&self.db)
+                .await
+                .map_err(other)?;
         found(&done)
     }
 
     async fn token_used(&self, id: Uuid, at: DateTime<Utc>) -> Result<(), StoreError> {
-        sqlx::query("update api_tokens set last_used_at = $1 where id = $2")
-            .bind(ts(at))
-            .bind(id.to_string())
-            .execute(&self.pool)
+        query("update api_tokens set last_used_at = $1 where id = $2")
+            .bind(at)
+            .bind(id)
+            .execute(&self.db)
             .await
             .map_err(other)?;
         Ok(())

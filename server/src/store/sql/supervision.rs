@@ -1,4 +1,4 @@
-//! SQLite implementation of the supervision ports: report aggregates (grouped in SQL over
+//! The SQL implementation (both backends) of the supervision ports: report aggregates (grouped in SQL over
 //! the covering `tickets_report` index and hour prefixes of the stored instants; call
 //! seconds come stored with each call as `loopdesk::metrics::seconds_between` defines them),
 //! quality scorecards and reviews, and the roster.
@@ -7,6 +7,7 @@ use async_trait::async_trait;
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 
+use super::db::{query, query_scalar, Builder, Row};
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Utc};
 use loopdesk::agent::AgentState;
 use loopdesk::metrics::{
@@ -22,19 +23,17 @@ use loopdesk::store::supervision::{
 use loopdesk::store::StoreError;
 use loopdesk::ticket::{Channel, TicketKind, TicketState};
 use loopdesk::user::{DepartmentId, UserId};
-use sqlx::sqlite::SqliteRow;
-use sqlx::{QueryBuilder, Sqlite};
 use uuid::Uuid;
 
 use super::rows::{code, col, corrupt, json, opt_uuid_col, to_json, uuid_col};
-use super::{classify, other, parse_ts, parse_uuid, ts, SqliteBackend};
+use super::{classify, other, parse_ts, parse_uuid, SqlBackend};
 
-fn n(row: &SqliteRow, name: &str) -> Result<u64, StoreError> {
+fn n(row: &Row, name: &str) -> Result<u64, StoreError> {
     u64::try_from(col::<Option<i64>>(row, name)?.unwrap_or(0))
         .map_err(|_| corrupt(format!("negative {name}")))
 }
 
-fn secs(row: &SqliteRow, name: &str) -> Result<i64, StoreError> {
+fn secs(row: &Row, name: &str) -> Result<i64, StoreError> {
     Ok(col::<Option<i64>>(row, name)?.unwrap_or(0))
 }
 
@@ -55,9 +54,9 @@ fn open_states() -> String {
 }
 
 /// The optional filters, on ticket columns aliased `t`.
-fn push_filters<'a>(q: &mut QueryBuilder<'a, Sqlite>, f: &'a ReportFilter) {
+fn push_filters<'a>(q: &mut Builder, f: &'a ReportFilter) {
     if let Some(d) = f.department {
-        q.push(" and t.department_id = ").push_bind(d.0.to_string());
+        q.push(" and t.department_id = ").push_bind(d.0);
     }
     if let Some(k) = f.kind {
         q.push(" and t.kind = ").push_bind(k.code());
@@ -73,12 +72,12 @@ fn push_filters<'a>(q: &mut QueryBuilder<'a, Sqlite>, f: &'a ReportFilter) {
         q.push(" and t.channel = ").push_bind(c.code());
     }
     if let Some(a) = f.agent {
-        q.push(" and t.assignee_id = ").push_bind(a.0.to_string());
+        q.push(" and t.assignee_id = ").push_bind(a.0);
     }
 }
 
 /// The per-segment call sums, from a row of [`CALL_SUMS`].
-fn call_totals(r: &SqliteRow) -> Result<CallTotals, StoreError> {
+fn call_totals(r: &Row) -> Result<CallTotals, StoreError> {
     Ok(CallTotals {
         offered: n(r, "offered")?,
         answered: n(r, "answered")?,
@@ -134,7 +133,7 @@ fn ticket_facts() -> Vec<(String, String)> {
     ]
 }
 
-fn totals_of(r: &SqliteRow) -> Result<TicketTotals, StoreError> {
+fn totals_of(r: &Row) -> Result<TicketTotals, StoreError> {
     Ok(TicketTotals {
         tickets: n(r, "tickets")?,
         answered: n(r, "answered")?,
@@ -202,7 +201,7 @@ fn owner_sla_facts() -> Vec<(String, String)> {
         .collect()
 }
 
-fn compliance_of(r: &SqliteRow, prefix: &str) -> Result<Compliance, StoreError> {
+fn compliance_of(r: &Row, prefix: &str) -> Result<Compliance, StoreError> {
     Ok(Compliance {
         met: n(r, &format!("{prefix}_met"))?,
         overdue: n(r, &format!("{prefix}_overdue"))?,
@@ -273,11 +272,11 @@ fn raw_only(f: &ReportFilter) -> Plan {
     }
 }
 
-impl SqliteBackend {
+impl SqlBackend {
     /// The local-day offset the rollups are kept at.
     async fn rollup_offset(&self) -> Result<i32, StoreError> {
-        let m: i64 = sqlx::query_scalar("select minutes from report_offset")
-            .fetch_one(&self.pool)
+        let m: i64 = query_scalar("select minutes from report_offset")
+            .fetch_one(&self.db)
             .await
             .map_err(other)?;
         i32::try_from(m).map_err(|_| corrupt("bad report offset".into()))
@@ -308,25 +307,25 @@ impl SqliteBackend {
         (rollup_sql, key): (&str, &str),
         raw_sql: &str,
         group: &str,
-    ) -> Result<Vec<SqliteRow>, StoreError> {
+    ) -> Result<Vec<Row>, StoreError> {
         let mut rows = Vec::new();
         if let Some((a, b)) = &plan.rollup {
-            let mut q = QueryBuilder::<Sqlite>::new(rollup_sql);
+            let mut q = Builder::new(rollup_sql);
             q.push_bind(a.clone())
                 .push(format!(" and t.{key} < "))
                 .push_bind(b.clone());
             push_filters(&mut q, f);
             q.push(group);
-            rows.extend(q.build().fetch_all(&self.pool).await.map_err(other)?);
+            rows.extend(q.build().fetch_all(&self.db).await.map_err(other)?);
         }
         for (a, b) in &plan.raw {
-            let mut q = QueryBuilder::<Sqlite>::new(raw_sql);
-            q.push_bind(ts(*a))
+            let mut q = Builder::new(raw_sql);
+            q.push_bind(*a)
                 .push(" and t.registered_at < ")
-                .push_bind(ts(*b));
+                .push_bind(*b);
             push_filters(&mut q, f);
             q.push(group);
-            rows.extend(q.build().fetch_all(&self.pool).await.map_err(other)?);
+            rows.extend(q.build().fetch_all(&self.db).await.map_err(other)?);
         }
         Ok(rows)
     }
@@ -371,7 +370,7 @@ fn merged<K: std::hash::Hash + Eq, C: Counted>(
 }
 
 #[async_trait]
-impl ReportStore for SqliteBackend {
+impl ReportStore for SqlBackend {
     async fn ticket_cells(&self, f: &ReportFilter) -> Result<Vec<TicketCell>, StoreError> {
         let plan = if f.agent.is_some() {
             raw_only(f)
@@ -526,18 +525,16 @@ impl ReportStore for SqliteBackend {
     }
 
     async fn feedback_cells(&self, f: &ReportFilter) -> Result<Vec<FeedbackCell>, StoreError> {
-        let mut q = QueryBuilder::<Sqlite>::new(
+        let mut q = Builder::new(
             "select t.department_id, t.assignee_id, t.source, \
              sum(t.satisfied) as satisfied, sum(1 - t.satisfied) as unsatisfied, \
              sum(t.rating) as rating_sum, count(t.rating) as rated \
              from ticket_feedback t where t.at >= ",
         );
-        q.push_bind(ts(f.from))
-            .push(" and t.at < ")
-            .push_bind(ts(f.to));
+        q.push_bind(f.from).push(" and t.at < ").push_bind(f.to);
         push_filters(&mut q, f);
         q.push(" group by t.department_id, t.assignee_id, t.source");
-        let rows = q.build().fetch_all(&self.pool).await.map_err(other)?;
+        let rows = q.build().fetch_all(&self.db).await.map_err(other)?;
         rows.iter()
             .map(|r| {
                 Ok(FeedbackCell {
@@ -565,11 +562,11 @@ impl ReportStore for SqliteBackend {
             "select c.agent_id, c.vip, {CALL_SUMS} from calls c \
              where c.ringing_at >= $1 and c.ringing_at < $2 group by c.agent_id, c.vip"
         );
-        let rows = sqlx::query(&sql)
-            .bind(ts(from))
-            .bind(ts(to))
+        let rows = query(&sql)
+            .bind(from)
+            .bind(to)
             .bind(threshold_seconds)
-            .fetch_all(&self.pool)
+            .fetch_all(&self.db)
             .await
             .map_err(other)?;
         let mut out: Vec<CallCell> = Vec::new();
@@ -604,7 +601,7 @@ impl ReportStore for SqliteBackend {
     ) -> Result<Vec<CallInterval>, StoreError> {
         // Grouped by UTC half hour, shifted to local time here (exact for offsets in whole
         // half hours).
-        let rows = sqlx::query(
+        let rows = query(
             "select substr(c.ringing_at, 1, 13) as utc_hour, \
              substr(c.ringing_at, 15, 2) >= '30' as late_half, \
              sum(case when c.answered_at is not null or c.ended_at is not null then 1 else 0 end) \
@@ -614,9 +611,9 @@ impl ReportStore for SqliteBackend {
              from calls c where c.direction = 'in' and c.ringing_at >= $1 and c.ringing_at < $2 \
              group by utc_hour, late_half",
         )
-        .bind(ts(from))
-        .bind(ts(to))
-        .fetch_all(&self.pool)
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.db)
         .await
         .map_err(other)?;
         let mut cells: BTreeMap<(NaiveDate, u32), (u64, u64, i64)> = BTreeMap::new();
@@ -652,22 +649,22 @@ impl ReportStore for SqliteBackend {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<StateHistory, StoreError> {
-        let before = sqlx::query(
+        let before = query(
             "select u.id as user_id, (select x.state from agent_state_log x \
              where x.user_id = u.id and x.at < $1 order by x.at desc, x.id desc limit 1) as state \
              from users u",
         )
-        .bind(ts(from))
-        .fetch_all(&self.pool)
+        .bind(from)
+        .fetch_all(&self.db)
         .await
         .map_err(other)?;
-        let changes = sqlx::query(
+        let changes = query(
             "select user_id, at, state from agent_state_log where at >= $1 and at < $2 \
              order by at, id",
         )
-        .bind(ts(from))
-        .bind(ts(to))
-        .fetch_all(&self.pool)
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.db)
         .await
         .map_err(other)?;
         let mut h = StateHistory::default();
@@ -697,10 +694,7 @@ impl ReportStore for SqliteBackend {
              indexed by tickets_open_load where state in ({}) group by department_id, state",
             open_states()
         );
-        let rows = sqlx::query(&sql)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(other)?;
+        let rows = query(&sql).fetch_all(&self.db).await.map_err(other)?;
         rows.iter()
             .map(|r| {
                 Ok((
@@ -718,16 +712,16 @@ impl ReportStore for SqliteBackend {
              where state in ({}) and sla_key like '%=breached%'",
             open_states()
         );
-        let n: i64 = sqlx::query_scalar(&sql)
-            .fetch_one(&self.pool)
+        let n: i64 = query_scalar(&sql)
+            .fetch_one(&self.db)
             .await
             .map_err(other)?;
         u64::try_from(n).map_err(|_| corrupt("negative count".into()))
     }
 
     async fn customer_count(&self) -> Result<u64, StoreError> {
-        let n: i64 = sqlx::query_scalar("select count(*) from customers")
-            .fetch_one(&self.pool)
+        let n: i64 = query_scalar("select count(*) from customers")
+            .fetch_one(&self.db)
             .await
             .map_err(other)?;
         u64::try_from(n).map_err(|_| corrupt("negative count".into()))
@@ -739,27 +733,27 @@ impl ReportStore for SqliteBackend {
         to: DateTime<Utc>,
         limit: u32,
     ) -> Result<Vec<WorkItem>, StoreError> {
-        let tickets = sqlx::query(
+        let tickets = query(
             "select id, number, subject, assignee_id, registered_at from tickets \
              where assignee_id is not null and state in ('resolved', 'closed') \
              and registered_at >= $1 and registered_at < $2 \
              order by registered_at desc limit $3",
         )
-        .bind(ts(from))
-        .bind(ts(to))
+        .bind(from)
+        .bind(to)
         .bind(i64::from(limit))
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db)
         .await
         .map_err(other)?;
-        let calls = sqlx::query(
+        let calls = query(
             "select call_id, agent_id, direction, from_number, to_number, ringing_at from calls \
              where agent_id is not null and answered_at is not null and ended_at is not null \
              and ringing_at >= $1 and ringing_at < $2 order by ringing_at desc limit $3",
         )
-        .bind(ts(from))
-        .bind(ts(to))
+        .bind(from)
+        .bind(to)
         .bind(i64::from(limit))
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db)
         .await
         .map_err(other)?;
         let mut out = Vec::with_capacity(tickets.len() + calls.len());
@@ -797,7 +791,7 @@ impl ReportStore for SqliteBackend {
 const REVIEW_COLUMNS: &str = "id, scorecard_id, subject_kind, subject_id, agent_id, reviewer_id, \
      scores, total, comment, at";
 
-fn review_row(r: &SqliteRow) -> Result<Review, StoreError> {
+fn review_row(r: &Row) -> Result<Review, StoreError> {
     let kind: String = col(r, "subject_kind")?;
     let id: String = col(r, "subject_id")?;
     Ok(Review {
@@ -815,31 +809,30 @@ fn review_row(r: &SqliteRow) -> Result<Review, StoreError> {
 }
 
 #[async_trait]
-impl QualityStore for SqliteBackend {
+impl QualityStore for SqlBackend {
     async fn put_scorecard(&self, card: &Scorecard, now: DateTime<Utc>) -> Result<(), StoreError> {
-        sqlx::query(
+        query(
             "insert into qa_scorecards (id, name, criteria, active, updated_at) \
              values ($1, $2, $3, $4, $5) on conflict (id) do update set name = excluded.name, \
              criteria = excluded.criteria, active = excluded.active, \
              updated_at = excluded.updated_at",
         )
-        .bind(card.id.to_string())
+        .bind(card.id)
         .bind(&card.name)
         .bind(to_json(&card.criteria)?)
         .bind(card.active)
-        .bind(ts(now))
-        .execute(&self.pool)
+        .bind(now)
+        .execute(&self.db)
         .await
         .map_err(|e| classify(e, "scorecard"))?;
         Ok(())
     }
 
     async fn scorecards(&self) -> Result<Vec<Scorecard>, StoreError> {
-        let rows =
-            sqlx::query("select id, name, criteria, active from qa_scorecards order by name, id")
-                .fetch_all(&self.pool)
-                .await
-                .map_err(other)?;
+        let rows = query("select id, name, criteria, active from qa_scorecards order by name, id")
+            .fetch_all(&self.db)
+            .await
+            .map_err(other)?;
         rows.iter()
             .map(|r| {
                 Ok(Scorecard {
@@ -853,51 +846,51 @@ impl QualityStore for SqliteBackend {
     }
 
     async fn add_review(&self, review: &Review) -> Result<(), StoreError> {
-        sqlx::query(
+        query(
             "insert into qa_reviews (id, scorecard_id, subject_kind, subject_id, agent_id, \
              reviewer_id, scores, total, comment, at) \
              values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
-        .bind(review.id.to_string())
-        .bind(review.scorecard.to_string())
+        .bind(review.id)
+        .bind(review.scorecard)
         .bind(review.subject.kind_code())
         .bind(review.subject.id_text())
-        .bind(review.agent.0.to_string())
-        .bind(review.reviewer.0.to_string())
+        .bind(review.agent.0)
+        .bind(review.reviewer.0)
         .bind(to_json(&review.scores)?)
         .bind(i64::from(review.total))
         .bind(&review.comment)
-        .bind(ts(review.at))
-        .execute(&self.pool)
+        .bind(review.at)
+        .execute(&self.db)
         .await
         .map_err(|e| classify(e, "review"))?;
         Ok(())
     }
 
     async fn reviews(&self, q: &ReviewQuery) -> Result<Vec<Review>, StoreError> {
-        let mut b = QueryBuilder::<Sqlite>::new(format!(
+        let mut b = Builder::new(format!(
             "select {REVIEW_COLUMNS} from qa_reviews where 1 = 1"
         ));
         if let Some(a) = q.agent {
-            b.push(" and agent_id = ").push_bind(a.0.to_string());
+            b.push(" and agent_id = ").push_bind(a.0);
         }
         if let Some(from) = q.from {
-            b.push(" and at >= ").push_bind(ts(from));
+            b.push(" and at >= ").push_bind(from);
         }
         if let Some(to) = q.to {
-            b.push(" and at < ").push_bind(ts(to));
+            b.push(" and at < ").push_bind(to);
         }
         b.push(" order by at desc, id limit ")
             .push_bind(i64::from(q.limit.clamp(1, 10_000)));
-        let rows = b.build().fetch_all(&self.pool).await.map_err(other)?;
+        let rows = b.build().fetch_all(&self.db).await.map_err(other)?;
         rows.iter().map(review_row).collect()
     }
 
     async fn get_review(&self, id: Uuid) -> Result<Review, StoreError> {
         let sql = format!("select {REVIEW_COLUMNS} from qa_reviews where id = $1");
-        let row = sqlx::query(&sql)
-            .bind(id.to_string())
-            .fetch_one(&self.pool)
+        let row = query(&sql)
+            .bind(id)
+            .fetch_one(&self.db)
             .await
             .map_err(|e| classify(e, "review"))?;
         review_row(&row)
@@ -916,15 +909,15 @@ fn time_of(minute: i64) -> Result<NaiveTime, StoreError> {
 }
 
 #[async_trait]
-impl RosterStore for SqliteBackend {
+impl RosterStore for SqlBackend {
     async fn shifts(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<Shift>, StoreError> {
-        let rows = sqlx::query(
+        let rows = query(
             "select id, agent, day, start_minute, end_minute from roster_shifts \
              where day >= $1 and day < $2 order by day, start_minute, agent, id",
         )
-        .bind(from.to_string())
-        .bind(to.to_string())
-        .fetch_all(&self.pool)
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.db)
         .await
         .map_err(other)?;
         rows.iter()
@@ -943,27 +936,27 @@ impl RosterStore for SqliteBackend {
     }
 
     async fn put_shift(&self, shift: &Shift) -> Result<(), StoreError> {
-        sqlx::query(
+        query(
             "insert into roster_shifts (id, agent, day, start_minute, end_minute) \
              values ($1, $2, $3, $4, $5) on conflict (id) do update set agent = excluded.agent, \
              day = excluded.day, start_minute = excluded.start_minute, \
              end_minute = excluded.end_minute",
         )
-        .bind(shift.id.to_string())
+        .bind(shift.id)
         .bind(&shift.agent)
-        .bind(shift.date.to_string())
+        .bind(shift.date)
         .bind(minute_of(shift.start))
         .bind(minute_of(shift.end))
-        .execute(&self.pool)
+        .execute(&self.db)
         .await
         .map_err(|e| classify(e, "shift"))?;
         Ok(())
     }
 
     async fn delete_shift(&self, id: Uuid) -> Result<(), StoreError> {
-        let done = sqlx::query("delete from roster_shifts where id = $1")
-            .bind(id.to_string())
-            .execute(&self.pool)
+        let done = query("delete from roster_shifts where id = $1")
+            .bind(id)
+            .execute(&self.db)
             .await
             .map_err(other)?;
         super::rows::found(&done)

@@ -1,7 +1,10 @@
-//! The SQLite backend: pool set-up (WAL, busy timeout, foreign keys), migrations from
-//! `migrations/sqlite/`, and the implementation of every storage port.
+//! The SQL store: one implementation of every storage port, run on SQLite or PostgreSQL
+//! through the `db` layer. This module owns connecting (pool options, migrations from
+//! `migrations/sqlite/` or `migrations/postgres/`, start-up repairs) and the account ports;
+//! the submodules own the other ports.
 //!
-//! SQLite serves one instance; nothing here needs row locking.
+//! SQLite serves one instance. On PostgreSQL several instances share the database: writes
+//! are version-checked, and background work is claimed with row locks (see `desk`).
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -15,13 +18,12 @@ use loopdesk::store::{
     PasswordHash, StoreError, UserStore,
 };
 use loopdesk::user::{Department, DepartmentId, LoginName, Role, User, UserId};
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
-};
-use sqlx::{Row, SqlitePool};
+use sqlx::postgres::PgPoolOptions;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use uuid::Uuid;
 
 mod console;
+pub mod db;
 mod desk;
 mod knowledge;
 mod portal;
@@ -29,12 +31,15 @@ mod rows;
 mod supervision;
 mod work;
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
+use db::{query, query_scalar, Db, Row};
 
-/// The SQLite store.
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
+
+/// The store, on either backend.
 #[derive(Clone)]
-pub struct SqliteBackend {
-    pool: SqlitePool,
+pub struct SqlBackend {
+    db: Db,
 }
 
 fn other(e: impl std::error::Error + Send + Sync + 'static) -> StoreError {
@@ -60,10 +65,6 @@ fn classify(e: sqlx::Error, what: &'static str) -> StoreError {
 #[error("corrupt row: {0}")]
 struct CorruptRow(String);
 
-fn ts(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
-}
-
 fn parse_ts(text: &str) -> Result<DateTime<Utc>, StoreError> {
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
@@ -74,9 +75,9 @@ fn parse_uuid(text: &str) -> Result<Uuid, StoreError> {
     Uuid::parse_str(text).map_err(|_| other(CorruptRow(format!("bad uuid {text:?}"))))
 }
 
-impl SqliteBackend {
-    /// Opens (creating if needed) the database file and runs pending migrations.
-    pub async fn connect(url: &str) -> anyhow::Result<SqliteBackend> {
+impl SqlBackend {
+    /// Opens (creating if needed) a SQLite database file and runs pending migrations.
+    pub async fn connect_sqlite(url: &str) -> anyhow::Result<SqlBackend> {
         use anyhow::Context;
         let options = SqliteConnectOptions::from_str(url)
             .with_context(|| "DATABASE_URL is not a valid sqlite URL")?
@@ -98,11 +99,44 @@ impl SqliteBackend {
             .connect_with(options)
             .await
             .context("cannot open the SQLite database")?;
-        MIGRATOR
+        SQLITE_MIGRATIONS
             .run(&pool)
             .await
             .context("cannot apply the SQLite migrations")?;
-        let backend = SqliteBackend { pool };
+        SqlBackend::opened(Db::Sqlite(pool)).await
+    }
+
+    /// Connects to a PostgreSQL database (which must exist) and runs pending migrations;
+    /// several instances may do this at once (the migrator takes an advisory lock).
+    pub async fn connect_postgres(url: &str) -> anyhow::Result<SqlBackend> {
+        use anyhow::Context;
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(url)
+            .await
+            .context("cannot connect to the PostgreSQL database")?;
+        POSTGRES_MIGRATIONS
+            .run(&pool)
+            .await
+            .context("cannot apply the PostgreSQL migrations")?;
+        SqlBackend::opened(Db::Postgres(pool)).await
+    }
+
+    /// Connects to whichever backend `url` names (`sqlite:` or `postgres(ql)://`).
+    pub async fn connect(url: &str) -> anyhow::Result<SqlBackend> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            SqlBackend::connect_postgres(url).await
+        } else if url.starts_with("sqlite:") {
+            SqlBackend::connect_sqlite(url).await
+        } else {
+            anyhow::bail!("the database URL must start with sqlite:, postgres:// or postgresql://")
+        }
+    }
+
+    async fn opened(db: Db) -> anyhow::Result<SqlBackend> {
+        use anyhow::Context;
+        let backend = SqlBackend { db };
         backend
             .fill_sla_keys()
             .await
@@ -114,19 +148,20 @@ impl SqliteBackend {
     /// reports and their rollups would not count their compliance): derive it once from
     /// the stored targets, with the domain's definition.
     async fn fill_sla_keys(&self) -> Result<u64, StoreError> {
-        let rows = sqlx::query("select id, sla from tickets where sla_key = '' and sla <> '[]'")
-            .fetch_all(&self.pool)
-            .await
-            .map_err(other)?;
-        let mut tx = self.pool.begin().await.map_err(other)?;
+        let sql = self.db.pick(
+            "select id, sla from tickets where sla_key = '' and sla <> '[]'",
+            "select id, sla from tickets where sla_key = '' and sla <> '[]'::jsonb",
+        );
+        let rows = query(sql).fetch_all(&self.db).await.map_err(other)?;
+        let mut tx = self.db.begin().await.map_err(other)?;
         for row in &rows {
-            let id: String = row.try_get("id").map_err(other)?;
-            let sla: String = row.try_get("sla").map_err(other)?;
+            let id: Uuid = row.get("id").map_err(other)?;
+            let sla: String = row.get("sla").map_err(other)?;
             let targets: Vec<loopdesk::sla::TargetStatus> = rows::json(&sla)?;
-            sqlx::query("update tickets set sla_key = $1 where id = $2")
+            query("update tickets set sla_key = $1 where id = $2")
                 .bind(loopdesk::metrics::sla_key(&targets))
-                .bind(&id)
-                .execute(&mut *tx)
+                .bind(id)
+                .execute(&mut tx)
                 .await
                 .map_err(other)?;
         }
@@ -135,25 +170,41 @@ impl SqliteBackend {
     }
 
     /// The connection pool (shared with the session store).
-    pub fn pool(&self) -> &SqlitePool {
-        &self.pool
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// The SQLite pool, when this is the SQLite backend (maintenance and tests).
+    pub fn sqlite_pool(&self) -> Option<&sqlx::SqlitePool> {
+        match &self.db {
+            Db::Sqlite(p) => Some(p),
+            Db::Postgres(_) => None,
+        }
+    }
+
+    /// The PostgreSQL pool, when this is the PostgreSQL backend.
+    pub fn postgres_pool(&self) -> Option<&sqlx::PgPool> {
+        match &self.db {
+            Db::Postgres(p) => Some(p),
+            Db::Sqlite(_) => None,
+        }
     }
 }
 
 const USER_COLUMNS: &str =
     "id, username, phone, display_name, role, department_id, locale, disabled, password_hash";
 
-fn user_from_row(row: &SqliteRow) -> Result<(User, PasswordHash), StoreError> {
+fn user_from_row(row: &Row) -> Result<(User, PasswordHash), StoreError> {
     let get = |e: sqlx::Error| other(e);
-    let id: String = row.try_get("id").map_err(get)?;
-    let role: String = row.try_get("role").map_err(get)?;
-    let dept: Option<String> = row.try_get("department_id").map_err(get)?;
-    let locale: Option<String> = row.try_get("locale").map_err(get)?;
+    let id: String = row.get("id").map_err(get)?;
+    let role: String = row.get("role").map_err(get)?;
+    let dept: Option<String> = row.get("department_id").map_err(get)?;
+    let locale: Option<String> = row.get("locale").map_err(get)?;
     let user = User {
         id: UserId(parse_uuid(&id)?),
-        username: row.try_get("username").map_err(get)?,
-        phone: row.try_get("phone").map_err(get)?,
-        display_name: row.try_get("display_name").map_err(get)?,
+        username: row.get("username").map_err(get)?,
+        phone: row.get("phone").map_err(get)?,
+        display_name: row.get("display_name").map_err(get)?,
         role: Role::from_str(&role).map_err(other)?,
         department_id: dept
             .as_deref()
@@ -165,32 +216,32 @@ fn user_from_row(row: &SqliteRow) -> Result<(User, PasswordHash), StoreError> {
             .map(Locale::from_str)
             .transpose()
             .map_err(other)?,
-        disabled: row.try_get::<i64, _>("disabled").map_err(get)? != 0,
+        disabled: row.get::<i64>("disabled").map_err(get)? != 0,
     };
-    let hash = PasswordHash(row.try_get("password_hash").map_err(get)?);
+    let hash = PasswordHash(row.get("password_hash").map_err(get)?);
     Ok((user, hash))
 }
 
 #[async_trait]
-impl UserStore for SqliteBackend {
+impl UserStore for SqlBackend {
     async fn create_user(&self, new: NewUser, now: DateTime<Utc>) -> Result<(), StoreError> {
         let u = new.user;
-        sqlx::query(
+        query(
             "insert into users (id, username, phone, display_name, role, department_id, \
              password_hash, locale, disabled, created_at) \
              values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
-        .bind(u.id.0.to_string())
+        .bind(u.id.0)
         .bind(u.username)
         .bind(u.phone)
         .bind(u.display_name)
         .bind(u.role.code())
-        .bind(u.department_id.map(|d| d.0.to_string()))
+        .bind(u.department_id.map(|d| d.0))
         .bind(new.password_hash.0)
         .bind(u.locale.map(|l| l.code()))
-        .bind(i64::from(u.disabled))
-        .bind(ts(now))
-        .execute(&self.pool)
+        .bind(u.disabled)
+        .bind(now)
+        .execute(&self.db)
         .await
         .map_err(|e| classify(e, "user"))?;
         Ok(())
@@ -205,9 +256,9 @@ impl UserStore for SqliteBackend {
             LoginName::Phone(p) => ("phone", p),
         };
         let sql = format!("select {USER_COLUMNS} from users where {column} = $1");
-        let row = sqlx::query(&sql)
+        let row = query(&sql)
             .bind(value)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.db)
             .await
             .map_err(other)?;
         row.as_ref().map(user_from_row).transpose()
@@ -215,19 +266,19 @@ impl UserStore for SqliteBackend {
 
     async fn get_user(&self, id: UserId) -> Result<User, StoreError> {
         let sql = format!("select {USER_COLUMNS} from users where id = $1");
-        let row = sqlx::query(&sql)
-            .bind(id.0.to_string())
-            .fetch_one(&self.pool)
+        let row = query(&sql)
+            .bind(id.0)
+            .fetch_one(&self.db)
             .await
             .map_err(|e| classify(e, "user"))?;
         user_from_row(&row).map(|(u, _)| u)
     }
 
     async fn set_locale(&self, id: UserId, locale: Locale) -> Result<(), StoreError> {
-        let done = sqlx::query("update users set locale = $1 where id = $2")
+        let done = query("update users set locale = $1 where id = $2")
             .bind(locale.code())
-            .bind(id.0.to_string())
-            .execute(&self.pool)
+            .bind(id.0)
+            .execute(&self.db)
             .await
             .map_err(other)?;
         if done.rows_affected() == 0 {
@@ -237,10 +288,10 @@ impl UserStore for SqliteBackend {
     }
 
     async fn set_password(&self, id: UserId, hash: PasswordHash) -> Result<(), StoreError> {
-        let done = sqlx::query("update users set password_hash = $1 where id = $2")
+        let done = query("update users set password_hash = $1 where id = $2")
             .bind(hash.0)
-            .bind(id.0.to_string())
-            .execute(&self.pool)
+            .bind(id.0)
+            .execute(&self.db)
             .await
             .map_err(other)?;
         if done.rows_affected() == 0 {
@@ -250,10 +301,10 @@ impl UserStore for SqliteBackend {
     }
 
     async fn record_login(&self, id: UserId, now: DateTime<Utc>) -> Result<(), StoreError> {
-        sqlx::query("update users set last_login_at = $1 where id = $2")
-            .bind(ts(now))
-            .bind(id.0.to_string())
-            .execute(&self.pool)
+        query("update users set last_login_at = $1 where id = $2")
+            .bind(now)
+            .bind(id.0)
+            .execute(&self.db)
             .await
             .map_err(other)?;
         Ok(())
@@ -264,60 +315,57 @@ impl UserStore for SqliteBackend {
             "select {USER_COLUMNS} from users where role in ('agent', 'supervisor') \
              and disabled = 0 order by display_name, id"
         );
-        let rows = sqlx::query(&sql)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(other)?;
+        let rows = query(&sql).fetch_all(&self.db).await.map_err(other)?;
         rows.iter()
             .map(|r| user_from_row(r).map(|(u, _)| u))
             .collect()
     }
 
     async fn count_users(&self) -> Result<u64, StoreError> {
-        let n: i64 = sqlx::query_scalar("select count(*) from users")
-            .fetch_one(&self.pool)
+        let n: i64 = query_scalar("select count(*) from users")
+            .fetch_one(&self.db)
             .await
             .map_err(other)?;
         Ok(u64::try_from(n).unwrap_or(0))
     }
 }
 
-fn department_from_row(row: &SqliteRow) -> Result<Department, StoreError> {
-    let id: String = row.try_get("id").map_err(other)?;
+fn department_from_row(row: &Row) -> Result<Department, StoreError> {
+    let id: String = row.get("id").map_err(other)?;
     Ok(Department {
         id: DepartmentId(parse_uuid(&id)?),
-        code: row.try_get("code").map_err(other)?,
-        name_zh: row.try_get("name_zh").map_err(other)?,
-        name_en: row.try_get("name_en").map_err(other)?,
+        code: row.get("code").map_err(other)?,
+        name_zh: row.get("name_zh").map_err(other)?,
+        name_en: row.get("name_en").map_err(other)?,
     })
 }
 
 #[async_trait]
-impl DepartmentStore for SqliteBackend {
+impl DepartmentStore for SqlBackend {
     async fn create_department(&self, dept: Department) -> Result<(), StoreError> {
-        sqlx::query("insert into departments (id, code, name_zh, name_en) values ($1, $2, $3, $4)")
-            .bind(dept.id.0.to_string())
+        query("insert into departments (id, code, name_zh, name_en) values ($1, $2, $3, $4)")
+            .bind(dept.id.0)
             .bind(dept.code)
             .bind(dept.name_zh)
             .bind(dept.name_en)
-            .execute(&self.pool)
+            .execute(&self.db)
             .await
             .map_err(|e| classify(e, "department"))?;
         Ok(())
     }
 
     async fn list_departments(&self) -> Result<Vec<Department>, StoreError> {
-        let rows = sqlx::query("select id, code, name_zh, name_en from departments order by code")
-            .fetch_all(&self.pool)
+        let rows = query("select id, code, name_zh, name_en from departments order by code")
+            .fetch_all(&self.db)
             .await
             .map_err(other)?;
         rows.iter().map(department_from_row).collect()
     }
 
     async fn get_department(&self, id: DepartmentId) -> Result<Department, StoreError> {
-        let row = sqlx::query("select id, code, name_zh, name_en from departments where id = $1")
-            .bind(id.0.to_string())
-            .fetch_one(&self.pool)
+        let row = query("select id, code, name_zh, name_en from departments where id = $1")
+            .bind(id.0)
+            .fetch_one(&self.db)
             .await
             .map_err(|e| classify(e, "department"))?;
         department_from_row(&row)
@@ -325,12 +373,12 @@ impl DepartmentStore for SqliteBackend {
 }
 
 #[async_trait]
-impl LoginAttemptStore for SqliteBackend {
+impl LoginAttemptStore for SqlBackend {
     async fn locked_until(&self, key: &str) -> Result<Option<DateTime<Utc>>, StoreError> {
         let until: Option<String> =
-            sqlx::query_scalar("select locked_until from login_locks where login_key = $1")
+            query_scalar("select locked_until from login_locks where login_key = $1")
                 .bind(key)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&self.db)
                 .await
                 .map_err(other)?;
         until.as_deref().map(parse_ts).transpose()
@@ -342,41 +390,40 @@ impl LoginAttemptStore for SqliteBackend {
         now: DateTime<Utc>,
         throttle: &LoginThrottle,
     ) -> Result<Option<DateTime<Utc>>, StoreError> {
-        let mut tx = self.pool.begin().await.map_err(other)?;
+        let mut tx = self.db.begin().await.map_err(other)?;
         // Old failures no longer count; drop them so the table stays small.
-        sqlx::query("delete from login_failures where login_key = $1 and failed_at <= $2")
+        query("delete from login_failures where login_key = $1 and failed_at <= $2")
             .bind(key)
-            .bind(ts(throttle.window_start(now)))
-            .execute(&mut *tx)
+            .bind(throttle.window_start(now))
+            .execute(&mut tx)
             .await
             .map_err(other)?;
-        sqlx::query("insert into login_failures (login_key, failed_at) values ($1, $2)")
+        query("insert into login_failures (login_key, failed_at) values ($1, $2)")
             .bind(key)
-            .bind(ts(now))
-            .execute(&mut *tx)
+            .bind(now)
+            .execute(&mut tx)
             .await
             .map_err(other)?;
-        let count: i64 =
-            sqlx::query_scalar("select count(*) from login_failures where login_key = $1")
-                .bind(key)
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(other)?;
+        let count: i64 = query_scalar("select count(*) from login_failures where login_key = $1")
+            .bind(key)
+            .fetch_one(&mut tx)
+            .await
+            .map_err(other)?;
         let lock = throttle.lock_after_failure(u32::try_from(count).unwrap_or(u32::MAX), now);
         if let Some(until) = lock {
-            sqlx::query(
+            query(
                 "insert into login_locks (login_key, locked_until) values ($1, $2) \
                  on conflict (login_key) do update set locked_until = excluded.locked_until",
             )
             .bind(key)
-            .bind(ts(until))
-            .execute(&mut *tx)
+            .bind(until)
+            .execute(&mut tx)
             .await
             .map_err(other)?;
             // The lock replaces the failures: after it expires, counting starts afresh.
-            sqlx::query("delete from login_failures where login_key = $1")
+            query("delete from login_failures where login_key = $1")
                 .bind(key)
-                .execute(&mut *tx)
+                .execute(&mut tx)
                 .await
                 .map_err(other)?;
         }
@@ -385,58 +432,54 @@ impl LoginAttemptStore for SqliteBackend {
     }
 
     async fn clear(&self, key: &str) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await.map_err(other)?;
+        let mut tx = self.db.begin().await.map_err(other)?;
         for sql in [
             "delete from login_failures where login_key = $1",
             "delete from login_locks where login_key = $1",
         ] {
-            sqlx::query(sql)
-                .bind(key)
-                .execute(&mut *tx)
-                .await
-                .map_err(other)?;
+            query(sql).bind(key).execute(&mut tx).await.map_err(other)?;
         }
         tx.commit().await.map_err(other)
     }
 }
 
 #[async_trait]
-impl AuditStore for SqliteBackend {
+impl AuditStore for SqlBackend {
     async fn append(&self, e: AuditEntry) -> Result<(), StoreError> {
-        sqlx::query(
+        query(
             "insert into audit_log (at, actor_id, action, subject, detail, transaction_id) \
              values ($1, $2, $3, $4, $5, $6)",
         )
-        .bind(ts(e.at))
-        .bind(e.actor.map(|a| a.0.to_string()))
+        .bind(e.at)
+        .bind(e.actor.map(|a| a.0))
         .bind(e.action.code())
         .bind(e.subject)
         .bind(e.detail)
         .bind(e.transaction_id)
-        .execute(&self.pool)
+        .execute(&self.db)
         .await
         .map_err(other)?;
         Ok(())
     }
 
     async fn recent(&self, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
-        let rows = sqlx::query(&format!(
+        let rows = query(&format!(
             "select {AUDIT_COLUMNS} from audit_log order by id desc limit $1"
         ))
         .bind(i64::from(limit))
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db)
         .await
         .map_err(other)?;
         rows.iter().map(audit_from_row).collect()
     }
 
     async fn about(&self, subject: &str, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
-        let rows = sqlx::query(&format!(
+        let rows = query(&format!(
             "select {AUDIT_COLUMNS} from audit_log where subject = $1 order by id desc limit $2"
         ))
         .bind(subject)
         .bind(i64::from(limit))
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db)
         .await
         .map_err(other)?;
         rows.iter().map(audit_from_row).collect()
@@ -445,28 +488,25 @@ impl AuditStore for SqliteBackend {
 
 const AUDIT_COLUMNS: &str = "at, actor_id, action, subject, detail, transaction_id";
 
-fn audit_from_row(row: &SqliteRow) -> Result<AuditEntry, StoreError> {
-    let at: String = row.try_get("at").map_err(other)?;
-    let actor: Option<String> = row.try_get("actor_id").map_err(other)?;
-    let action: String = row.try_get("action").map_err(other)?;
+fn audit_from_row(row: &Row) -> Result<AuditEntry, StoreError> {
+    let at: String = row.get("at").map_err(other)?;
+    let actor: Option<String> = row.get("actor_id").map_err(other)?;
+    let action: String = row.get("action").map_err(other)?;
     Ok(AuditEntry {
         at: parse_ts(&at)?,
         actor: actor.as_deref().map(parse_uuid).transpose()?.map(UserId),
         action: AuditAction::from_code(&action)
             .ok_or_else(|| other(CorruptRow(format!("bad action {action:?}"))))?,
-        subject: row.try_get("subject").map_err(other)?,
-        detail: row.try_get("detail").map_err(other)?,
-        transaction_id: row.try_get("transaction_id").map_err(other)?,
+        subject: row.get("subject").map_err(other)?,
+        detail: row.get("detail").map_err(other)?,
+        transaction_id: row.get("transaction_id").map_err(other)?,
     })
 }
 
 #[async_trait]
-impl HealthStore for SqliteBackend {
+impl HealthStore for SqlBackend {
     async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("select 1")
-            .execute(&self.pool)
-            .await
-            .map_err(other)?;
+        query("select 1").execute(&self.db).await.map_err(other)?;
         Ok(())
     }
 }

@@ -1,7 +1,8 @@
-//! SQLite implementation of the work port: the outbound task list with its attempts, and
+//! The SQL implementation (both backends) of the work port: the outbound task list with its attempts, and
 //! staff notifications. Ticket writes add and supersede tasks inside their own transaction
 //! through [`insert_task`] and [`supersede_tasks`].
 
+use super::db::{query, query_scalar, Builder, Row, Tx};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use loopdesk::customer::CustomerId;
@@ -10,12 +11,10 @@ use loopdesk::store::StoreError;
 use loopdesk::task::{OutboundTask, TaskAttempt, TaskOutcome, TaskReason};
 use loopdesk::ticket::TicketId;
 use loopdesk::user::{DepartmentId, Role, UserId};
-use sqlx::sqlite::SqliteRow;
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 use uuid::Uuid;
 
-use super::rows::{code, col, corrupt, count, opt_text, opt_ts, opt_uuid_col, uuid_col};
-use super::{classify, other, parse_ts, ts, SqliteBackend};
+use super::rows::{code, col, corrupt, count, opt_ts, opt_uuid_col, uuid_col};
+use super::{classify, other, parse_ts, SqlBackend};
 
 pub(super) fn notification_code(kind: NotificationKind) -> &'static str {
     match kind {
@@ -27,7 +26,7 @@ pub(super) fn notification_code(kind: NotificationKind) -> &'static str {
 const TASK_COLUMNS: &str = "id, reason, customer_id, phone, ticket_id, call_id, account_number, \
     department_id, due_at, attempts, assignee_id, outcome, note, created_at, done_at, version";
 
-fn task_from_row(r: &SqliteRow) -> Result<OutboundTask, StoreError> {
+fn task_from_row(r: &Row) -> Result<OutboundTask, StoreError> {
     Ok(OutboundTask {
         id: uuid_col(r, "id")?,
         reason: code(&col::<String>(r, "reason")?, TaskReason::from_code)?,
@@ -52,31 +51,28 @@ fn task_from_row(r: &SqliteRow) -> Result<OutboundTask, StoreError> {
 }
 
 /// Inserts a task; `false` when a unique index says an equivalent one exists.
-pub(super) async fn insert_task(
-    conn: &mut SqliteConnection,
-    t: &OutboundTask,
-) -> Result<bool, StoreError> {
-    let done = sqlx::query(
+pub(super) async fn insert_task(conn: &mut Tx, t: &OutboundTask) -> Result<bool, StoreError> {
+    let done = query(
         "insert into tasks (id, reason, customer_id, phone, ticket_id, call_id, account_number, \
          department_id, due_at, attempts, assignee_id, outcome, note, created_at, done_at, \
          version) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
          on conflict do nothing",
     )
-    .bind(t.id.to_string())
+    .bind(t.id)
     .bind(t.reason.code())
-    .bind(t.customer.map(|c| c.0.to_string()))
+    .bind(t.customer.map(|c| c.0))
     .bind(&t.phone)
-    .bind(t.ticket.map(|x| x.0.to_string()))
+    .bind(t.ticket.map(|x| x.0))
     .bind(&t.call_id)
     .bind(&t.account)
-    .bind(t.department.0.to_string())
-    .bind(ts(t.due_at))
+    .bind(t.department.0)
+    .bind(t.due_at)
     .bind(i64::from(t.attempts))
-    .bind(t.assignee.map(|u| u.0.to_string()))
+    .bind(t.assignee.map(|u| u.0))
     .bind(t.outcome.map(TaskOutcome::code))
     .bind(&t.note)
-    .bind(ts(t.created_at))
-    .bind(opt_text(t.done_at))
+    .bind(t.created_at)
+    .bind(t.done_at)
     .bind(t.version as i64)
     .execute(&mut *conn)
     .await
@@ -86,18 +82,18 @@ pub(super) async fn insert_task(
 
 /// Closes the open tasks of a ticket with the given reasons as superseded.
 pub(super) async fn supersede_tasks(
-    conn: &mut SqliteConnection,
+    conn: &mut Tx,
     ticket: TicketId,
     reasons: &[TaskReason],
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     for reason in reasons {
-        sqlx::query(
+        query(
             "update tasks set outcome = 'superseded', done_at = $1, version = version + 1 \
              where ticket_id = $2 and reason = $3 and done_at is null",
         )
-        .bind(ts(at))
-        .bind(ticket.0.to_string())
+        .bind(at)
+        .bind(ticket.0)
         .bind(reason.code())
         .execute(&mut *conn)
         .await
@@ -107,10 +103,9 @@ pub(super) async fn supersede_tasks(
 }
 
 #[async_trait]
-impl WorkStore for SqliteBackend {
+impl WorkStore for SqlBackend {
     async fn tasks(&self, f: &TaskQuery) -> Result<Vec<OutboundTask>, StoreError> {
-        let mut q =
-            QueryBuilder::<Sqlite>::new(format!("select {TASK_COLUMNS} from tasks where 1 = 1"));
+        let mut q = Builder::new(format!("select {TASK_COLUMNS} from tasks where 1 = 1"));
         if f.open_only {
             q.push(" and done_at is null");
         }
@@ -119,7 +114,7 @@ impl WorkStore for SqliteBackend {
         }
         match f.assignee {
             Some(Some(user)) => {
-                q.push(" and assignee_id = ").push_bind(user.0.to_string());
+                q.push(" and assignee_id = ").push_bind(user.0);
             }
             Some(None) => {
                 q.push(" and assignee_id is null");
@@ -127,7 +122,7 @@ impl WorkStore for SqliteBackend {
             None => {}
         }
         if let Some(c) = f.customer {
-            q.push(" and customer_id = ").push_bind(c.0.to_string());
+            q.push(" and customer_id = ").push_bind(c.0);
         }
         q.push(match f.open_only {
             true => " order by due_at, id",
@@ -135,22 +130,24 @@ impl WorkStore for SqliteBackend {
         });
         q.push(" limit ")
             .push_bind(i64::from(f.limit.clamp(1, 500)));
-        let rows = q.build().fetch_all(&self.pool).await.map_err(other)?;
+        let rows = q.build().fetch_all(&self.db).await.map_err(other)?;
         rows.iter().map(task_from_row).collect()
     }
 
     async fn get_task(&self, id: Uuid) -> Result<OutboundTask, StoreError> {
-        let row = sqlx::query(&format!("select {TASK_COLUMNS} from tasks where id = $1"))
-            .bind(id.to_string())
-            .fetch_one(&self.pool)
+        let row = query(&format!("select {TASK_COLUMNS} from tasks where id = $1"))
+            .bind(id)
+            .fetch_one(&self.db)
             .await
             .map_err(|e| classify(e, "task"))?;
         task_from_row(&row)
     }
 
     async fn add_task(&self, task: &OutboundTask) -> Result<bool, StoreError> {
-        let mut conn = self.pool.acquire().await.map_err(other)?;
-        insert_task(&mut conn, task).await
+        let mut tx = self.db.begin().await.map_err(other)?;
+        let added = insert_task(&mut tx, task).await?;
+        tx.commit().await.map_err(other)?;
+        Ok(added)
     }
 
     async fn update_task(
@@ -159,27 +156,27 @@ impl WorkStore for SqliteBackend {
         expected_version: u64,
         attempt: Option<&TaskAttempt>,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await.map_err(other)?;
-        let done = sqlx::query(
+        let mut tx = self.db.begin().await.map_err(other)?;
+        let done = query(
             "update tasks set due_at = $1, attempts = $2, assignee_id = $3, outcome = $4, \
              note = $5, done_at = $6, version = $7 where id = $8 and version = $9",
         )
-        .bind(ts(t.due_at))
+        .bind(t.due_at)
         .bind(i64::from(t.attempts))
-        .bind(t.assignee.map(|u| u.0.to_string()))
+        .bind(t.assignee.map(|u| u.0))
         .bind(t.outcome.map(TaskOutcome::code))
         .bind(&t.note)
-        .bind(opt_text(t.done_at))
+        .bind(t.done_at)
         .bind(t.version as i64)
-        .bind(t.id.to_string())
+        .bind(t.id)
         .bind(expected_version as i64)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await
         .map_err(|e| classify(e, "task"))?;
         if done.rows_affected() == 0 {
-            let exists: Option<i64> = sqlx::query_scalar("select 1 from tasks where id = $1")
-                .bind(t.id.to_string())
-                .fetch_optional(&mut *tx)
+            let exists: Option<i64> = query_scalar("select 1 from tasks where id = $1")
+                .bind(t.id)
+                .fetch_optional(&mut tx)
                 .await
                 .map_err(other)?;
             return Err(match exists {
@@ -188,16 +185,16 @@ impl WorkStore for SqliteBackend {
             });
         }
         if let Some(a) = attempt {
-            sqlx::query(
+            query(
                 "insert into task_attempts (task_id, at, user_id, outcome, note) \
                  values ($1, $2, $3, $4, $5)",
             )
-            .bind(t.id.to_string())
-            .bind(ts(a.at))
-            .bind(a.user.0.to_string())
+            .bind(t.id)
+            .bind(a.at)
+            .bind(a.user.0)
             .bind(a.outcome.code())
             .bind(&a.note)
-            .execute(&mut *tx)
+            .execute(&mut tx)
             .await
             .map_err(|e| classify(e, "attempt"))?;
         }
@@ -205,12 +202,12 @@ impl WorkStore for SqliteBackend {
     }
 
     async fn task_attempts(&self, id: Uuid) -> Result<Vec<TaskAttempt>, StoreError> {
-        let rows = sqlx::query(
+        let rows = query(
             "select at, user_id, outcome, note from task_attempts where task_id = $1 \
              order by at, rowid",
         )
-        .bind(id.to_string())
-        .fetch_all(&self.pool)
+        .bind(id)
+        .fetch_all(&self.db)
         .await
         .map_err(other)?;
         rows.iter()
@@ -226,24 +223,24 @@ impl WorkStore for SqliteBackend {
     }
 
     async fn ticket_outbound_tasks(&self, id: TicketId) -> Result<Vec<OutboundTask>, StoreError> {
-        let rows = sqlx::query(&format!(
+        let rows = query(&format!(
             "select {TASK_COLUMNS} from tasks where ticket_id = $1 order by created_at, id"
         ))
-        .bind(id.0.to_string())
-        .fetch_all(&self.pool)
+        .bind(id.0)
+        .fetch_all(&self.db)
         .await
         .map_err(other)?;
         rows.iter().map(task_from_row).collect()
     }
 
     async fn notifications(&self, role: Role, limit: u32) -> Result<Vec<Notification>, StoreError> {
-        let rows = sqlx::query(
+        let rows = query(
             "select id, kind, ticket_id, at from notifications where role = $1 \
              order by at desc, id limit $2",
         )
         .bind(role.code())
         .bind(i64::from(limit))
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db)
         .await
         .map_err(other)?;
         rows.iter()

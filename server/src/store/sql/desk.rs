@@ -1,10 +1,11 @@
-//! SQLite implementation of the service-desk ports: customers, tickets with their
+//! The SQL implementation (both backends) of the service-desk ports: customers, tickets with their
 //! hash-chained event log, calendars, SLA policies, outbound tasks and notifications.
 //!
 //! A ticket write starts with the version-checked `update`, so the transaction holds
 //! SQLite's write lock from its first statement (no lock upgrade, no busy deadlock), and
 //! the event chain is extended from the last stored hash inside the same transaction.
 
+use super::db::{query, query_scalar, Builder, Db, Row, Tx};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use loopdesk::calendar::spec::CalendarSpec;
@@ -24,13 +25,9 @@ use loopdesk::ticket::{
     Channel, Complexity, ContactTime, Priority, Ticket, TicketId, TicketKind, TicketState,
 };
 use loopdesk::user::{DepartmentId, UserId};
-use sqlx::sqlite::SqliteRow;
-use sqlx::{QueryBuilder, Sqlite, Transaction};
 
-use super::rows::{
-    code, col, corrupt, count, json, opt_text, opt_ts, opt_uuid_col, to_json, uuid_col,
-};
-use super::{classify, other, parse_ts, parse_uuid, ts, SqliteBackend};
+use super::rows::{code, col, corrupt, count, json, opt_ts, opt_uuid_col, to_json, uuid_col};
+use super::{classify, other, parse_ts, parse_uuid, SqlBackend};
 
 fn tier(text: &str) -> Result<Tier, StoreError> {
     code(text, Tier::from_code)
@@ -47,7 +44,7 @@ fn salutation_code(s: Salutation) -> &'static str {
     }
 }
 
-fn customer_from_row(r: &SqliteRow, phones: Vec<String>) -> Result<Customer, StoreError> {
+fn customer_from_row(r: &Row, phones: Vec<String>) -> Result<Customer, StoreError> {
     let salutation: Option<String> = col(r, "salutation")?;
     Ok(Customer {
         id: CustomerId(parse_uuid(&col::<String>(r, "id")?)?),
@@ -65,20 +62,20 @@ fn customer_from_row(r: &SqliteRow, phones: Vec<String>) -> Result<Customer, Sto
 }
 
 async fn phones_of(
-    pool: &sqlx::SqlitePool,
+    pool: &Db,
     ids: &[String],
 ) -> Result<std::collections::HashMap<String, Vec<String>>, StoreError> {
     let mut out: std::collections::HashMap<String, Vec<String>> = Default::default();
     if ids.is_empty() {
         return Ok(out);
     }
-    let mut q = QueryBuilder::<Sqlite>::new(
-        "select customer_id, phone from customer_phones where customer_id in (",
-    );
-    let mut sep = q.separated(", ");
-    for id in ids {
-        sep.push_bind(id);
-    }
+    let mut q =
+        Builder::new("select customer_id, phone from customer_phones where customer_id in (");
+    let ids: Vec<uuid::Uuid> = ids
+        .iter()
+        .map(|id| parse_uuid(id))
+        .collect::<Result<_, _>>()?;
+    q.push_list(ids);
     q.push(") order by customer_id, position");
     for row in q.build().fetch_all(pool).await.map_err(other)? {
         out.entry(col(&row, "customer_id")?)
@@ -89,54 +86,52 @@ async fn phones_of(
 }
 
 #[async_trait]
-impl CustomerStore for SqliteBackend {
+impl CustomerStore for SqlBackend {
     async fn create_customer(&self, c: &Customer, now: DateTime<Utc>) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await.map_err(other)?;
-        sqlx::query(
+        let mut tx = self.db.begin().await.map_err(other)?;
+        query(
             "insert into customers (id, name, tier, id_number, salutation, created_at) \
              values ($1, $2, $3, $4, $5, $6)",
         )
-        .bind(c.id.0.to_string())
+        .bind(c.id.0)
         .bind(&c.name)
         .bind(c.tier.code())
         .bind(&c.id_number)
         .bind(c.salutation.map(salutation_code))
-        .bind(ts(now))
-        .execute(&mut *tx)
+        .bind(now)
+        .execute(&mut tx)
         .await
         .map_err(|e| classify(e, "customer"))?;
         for (i, phone) in c.phones.iter().enumerate() {
-            sqlx::query(
-                "insert into customer_phones (phone, customer_id, position) values ($1, $2, $3)",
-            )
-            .bind(phone)
-            .bind(c.id.0.to_string())
-            .bind(i as i64)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| classify(e, "phone"))?;
+            query("insert into customer_phones (phone, customer_id, position) values ($1, $2, $3)")
+                .bind(phone)
+                .bind(c.id.0)
+                .bind(i as i64)
+                .execute(&mut tx)
+                .await
+                .map_err(|e| classify(e, "phone"))?;
         }
         tx.commit().await.map_err(other)
     }
 
     async fn get_customer(&self, id: CustomerId) -> Result<Customer, StoreError> {
-        let row = sqlx::query(&format!(
+        let row = query(&format!(
             "select {CUSTOMER_COLUMNS} from customers where id = $1"
         ))
-        .bind(id.0.to_string())
-        .fetch_one(&self.pool)
+        .bind(id.0)
+        .fetch_one(&self.db)
         .await
         .map_err(|e| classify(e, "customer"))?;
         let key: String = col(&row, "id")?;
-        let mut phones = phones_of(&self.pool, std::slice::from_ref(&key)).await?;
+        let mut phones = phones_of(&self.db, std::slice::from_ref(&key)).await?;
         customer_from_row(&row, phones.remove(&key).unwrap_or_default())
     }
 
     async fn customers_by_phone(&self, phone: &str) -> Result<Vec<Customer>, StoreError> {
         let ids: Vec<String> =
-            sqlx::query_scalar("select customer_id from customer_phones where phone = $1")
+            query_scalar("select customer_id from customer_phones where phone = $1")
                 .bind(phone)
-                .fetch_all(&self.pool)
+                .fetch_all(&self.db)
                 .await
                 .map_err(other)?;
         let mut out = Vec::new();
@@ -146,17 +141,16 @@ impl CustomerStore for SqliteBackend {
         Ok(out)
     }
 
-    async fn search_customers(&self, query: &str, limit: u32) -> Result<Vec<Customer>, StoreError> {
-        let query = query.trim();
-        let digits: String = query.chars().filter(char::is_ascii_digit).collect();
+    async fn search_customers(&self, text: &str, limit: u32) -> Result<Vec<Customer>, StoreError> {
+        let text = text.trim();
+        let digits: String = text.chars().filter(char::is_ascii_digit).collect();
         let like = format!(
             "%{}%",
-            query
-                .replace('\\', "\\\\")
+            text.replace('\\', "\\\\")
                 .replace('%', "\\%")
                 .replace('_', "\\_")
         );
-        let rows = sqlx::query(
+        let rows = query(
             "select id, name, tier, id_number, salutation from customers c \
              where name like $1 escape '\\' \
              or ($2 <> '' and exists (select 1 from customer_phones p \
@@ -166,14 +160,14 @@ impl CustomerStore for SqliteBackend {
         .bind(like)
         .bind(digits)
         .bind(i64::from(limit))
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db)
         .await
         .map_err(other)?;
         let ids: Vec<String> = rows
             .iter()
             .map(|r| col(r, "id"))
             .collect::<Result<_, _>>()?;
-        let mut phones = phones_of(&self.pool, &ids).await?;
+        let mut phones = phones_of(&self.db, &ids).await?;
         rows.iter()
             .map(|r| {
                 let id: String = col(r, "id")?;
@@ -192,7 +186,7 @@ const TICKET_COLUMNS: &str = "t.id, t.number, t.kind, t.channel, t.priority, t.c
     t.category, t.account, t.contact_time, t.registered_at, t.registered_by, t.updated_at, t.sla, t.next_sla_check_at, \
     t.nearest_due_at, t.risk_at";
 
-fn ticket_from_row(row: &SqliteRow) -> Result<Ticket, StoreError> {
+fn ticket_from_row(row: &Row) -> Result<Ticket, StoreError> {
     let from_state: Option<String> = col(row, "dispatched_from_state")?;
     let from_dept = opt_uuid_col(row, "dispatched_from_department_id")?;
     let dispatched_from = match (from_state, from_dept) {
@@ -222,7 +216,7 @@ fn ticket_from_row(row: &SqliteRow) -> Result<Ticket, StoreError> {
     })
 }
 
-fn record_from_row(row: &SqliteRow) -> Result<TicketRecord, StoreError> {
+fn record_from_row(row: &Row) -> Result<TicketRecord, StoreError> {
     Ok(TicketRecord {
         ticket: ticket_from_row(row)?,
         number: col(row, "number")?,
@@ -243,7 +237,7 @@ fn record_from_row(row: &SqliteRow) -> Result<TicketRecord, StoreError> {
     })
 }
 
-fn summary_from_row(row: &SqliteRow) -> Result<TicketSummary, StoreError> {
+fn summary_from_row(row: &Row) -> Result<TicketSummary, StoreError> {
     let t = ticket_from_row(row)?;
     Ok(TicketSummary {
         id: t.id,
@@ -266,7 +260,7 @@ fn summary_from_row(row: &SqliteRow) -> Result<TicketSummary, StoreError> {
     })
 }
 
-fn event_from_row(row: &SqliteRow) -> Result<TicketEvent, StoreError> {
+fn event_from_row(row: &Row) -> Result<TicketEvent, StoreError> {
     Ok(TicketEvent {
         ticket: TicketId(uuid_col(row, "ticket_id")?),
         seq: u64::try_from(col::<i64>(row, "seq")?).map_err(|_| corrupt("bad seq".into()))?,
@@ -284,17 +278,16 @@ fn event_from_row(row: &SqliteRow) -> Result<TicketEvent, StoreError> {
 
 /// Appends events after the ticket's last one, chaining hashes.
 async fn append_events(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Tx,
     ticket: TicketId,
     events: Vec<NewEvent>,
 ) -> Result<(), StoreError> {
-    let last = sqlx::query(
-        "select seq, hash from ticket_events where ticket_id = $1 order by seq desc limit 1",
-    )
-    .bind(ticket.0.to_string())
-    .fetch_optional(&mut **tx)
-    .await
-    .map_err(other)?;
+    let last =
+        query("select seq, hash from ticket_events where ticket_id = $1 order by seq desc limit 1")
+            .bind(ticket.0)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(other)?;
     let mut prev: Option<(u64, String)> = match last {
         Some(row) => Some((
             u64::try_from(col::<i64>(&row, "seq")?).map_err(|_| corrupt("bad seq".into()))?,
@@ -305,36 +298,36 @@ async fn append_events(
     for e in events {
         let sealed = TicketEvent::seal(ticket, prev.as_ref().map(|(s, h)| (*s, h.as_str())), e)
             .map_err(other)?;
-        sqlx::query(
+        query(
             "insert into ticket_events (ticket_id, seq, at, actor_id, code, payload, \
              from_state, to_state, prev_hash, hash) \
              values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
-        .bind(ticket.0.to_string())
+        .bind(ticket.0)
         .bind(sealed.seq as i64)
-        .bind(ts(sealed.at))
-        .bind(sealed.actor.map(|u| u.0.to_string()))
+        .bind(sealed.at)
+        .bind(sealed.actor.map(|u| u.0))
         .bind(sealed.kind.code())
         .bind(to_json(&sealed.kind)?)
         .bind(sealed.from.map(TicketState::code))
         .bind(sealed.to.code())
         .bind(&sealed.prev_hash)
         .bind(&sealed.hash)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await
         .map_err(|e| classify(e, "event"))?;
         if let Some((source, satisfied, rating)) = feedback_of(&sealed.kind) {
-            sqlx::query(
+            query(
                 "insert into ticket_feedback (ticket_id, seq, at, source, satisfied, rating) \
                  values ($1, $2, $3, $4, $5, $6)",
             )
-            .bind(ticket.0.to_string())
+            .bind(ticket.0)
             .bind(sealed.seq as i64)
-            .bind(ts(sealed.at))
+            .bind(sealed.at)
             .bind(source.code())
             .bind(satisfied)
             .bind(rating.map(i64::from))
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await
             .map_err(|e| classify(e, "event"))?;
         }
@@ -343,42 +336,41 @@ async fn append_events(
     Ok(())
 }
 
-fn push_filters<'a>(q: &mut QueryBuilder<'a, Sqlite>, f: &'a TicketQuery) {
+fn push_filters<'a>(q: &mut Builder, f: &'a TicketQuery) {
     q.push(" where 1 = 1");
     if !f.states.is_empty() {
         q.push(" and t.state in (");
-        let mut sep = q.separated(", ");
-        for s in &f.states {
-            sep.push_bind(s.code());
-        }
+        q.push_list(f.states.iter().map(|s| s.code()));
         q.push(")");
     }
     if f.open_only {
         // Listed as an `in` so the (state, …) indexes serve it.
         q.push(" and t.state in (");
-        let mut sep = q.separated(", ");
-        for s in TicketState::ALL.iter().filter(|s| s.is_open()) {
-            sep.push_bind(s.code());
-        }
+        q.push_list(
+            TicketState::ALL
+                .iter()
+                .filter(|s| s.is_open())
+                .map(|s| s.code()),
+        );
         q.push(")");
     }
     if let Some(k) = f.kind {
         q.push(" and t.kind = ").push_bind(k.code());
     }
     if let Some(d) = f.department {
-        q.push(" and t.department_id = ").push_bind(d.0.to_string());
+        q.push(" and t.department_id = ").push_bind(d.0);
     }
     if let Some(a) = f.assignee {
-        q.push(" and t.assignee_id = ").push_bind(a.0.to_string());
+        q.push(" and t.assignee_id = ").push_bind(a.0);
     }
     if let Some(c) = f.customer {
-        q.push(" and t.customer_id = ").push_bind(c.0.to_string());
+        q.push(" and t.customer_id = ").push_bind(c.0);
     }
     if let Some(at) = f.at_risk_at {
-        q.push(" and t.risk_at <= ").push_bind(ts(at));
+        q.push(" and t.risk_at <= ").push_bind(at);
     }
     if let Some(at) = f.overdue_at {
-        q.push(" and t.nearest_due_at <= ").push_bind(ts(at));
+        q.push(" and t.nearest_due_at <= ").push_bind(at);
     }
     if f.escalated {
         q.push(" and t.escalation_level > 0");
@@ -386,20 +378,20 @@ fn push_filters<'a>(q: &mut QueryBuilder<'a, Sqlite>, f: &'a TicketQuery) {
 }
 
 #[async_trait]
-impl TicketStore for SqliteBackend {
+impl TicketStore for SqlBackend {
     async fn create_ticket(&self, new: NewTicket) -> Result<String, StoreError> {
         let t = &new.ticket;
-        let mut tx = self.pool.begin().await.map_err(other)?;
-        let seq: i64 = sqlx::query_scalar(
+        let mut tx = self.db.begin().await.map_err(other)?;
+        let seq: i64 = query_scalar(
             "insert into ticket_counters (day, last) values ($1, 1) \
              on conflict (day) do update set last = last + 1 returning last",
         )
         .bind(&new.day)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut tx)
         .await
         .map_err(other)?;
         let number = format!("T{}-{seq:06}", new.day);
-        sqlx::query(
+        query(
             "insert into tickets (id, number, kind, channel, priority, complexity, state, \
              customer_id, tier, department_id, assignee_id, dispatched_from_state, \
              dispatched_from_department_id, escalation_level, reopen_count, \
@@ -409,38 +401,38 @@ impl TicketStore for SqliteBackend {
              $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, \
              $22, $23, $24, $25, $26, $27, $28, $29, $30, $31)",
         )
-        .bind(t.id.0.to_string())
+        .bind(t.id.0)
         .bind(&number)
         .bind(t.kind.code())
         .bind(t.channel.code())
         .bind(t.priority.code())
         .bind(t.complexity.map(Complexity::code))
         .bind(t.state.code())
-        .bind(t.customer.0.to_string())
+        .bind(t.customer.0)
         .bind(t.tier.code())
-        .bind(t.department.0.to_string())
-        .bind(t.assignee.map(|u| u.0.to_string()))
+        .bind(t.department.0)
+        .bind(t.assignee.map(|u| u.0))
         .bind(t.dispatched_from.map(|(s, _)| s.code()))
-        .bind(t.dispatched_from.map(|(_, d)| d.0.to_string()))
+        .bind(t.dispatched_from.map(|(_, d)| d.0))
         .bind(i64::from(t.escalation_level))
         .bind(i64::from(t.reopen_count))
         .bind(i64::from(t.unreachable_attempts))
-        .bind(i64::from(t.resolved_on_first_contact))
+        .bind(t.resolved_on_first_contact)
         .bind(t.version as i64)
         .bind(&new.details.subject)
         .bind(&new.details.description)
         .bind(&new.details.category)
-        .bind(ts(new.registered_at))
-        .bind(new.registered_by.map(|u| u.0.to_string()))
-        .bind(ts(new.registered_at))
+        .bind(new.registered_at)
+        .bind(new.registered_by.map(|u| u.0))
+        .bind(new.registered_at)
         .bind(to_json(&new.sla.targets)?)
-        .bind(opt_text(new.sla.next_check_at))
-        .bind(opt_text(new.sla.nearest_due_at))
-        .bind(opt_text(new.sla.risk_at))
+        .bind(new.sla.next_check_at)
+        .bind(new.sla.nearest_due_at)
+        .bind(new.sla.risk_at)
         .bind(&new.details.account)
         .bind(new.details.contact_time.map(ContactTime::code))
         .bind(sla_key(&new.sla.targets))
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await
         .map_err(|e| classify(e, "ticket"))?;
         append_events(&mut tx, t.id, new.events).await?;
@@ -450,9 +442,9 @@ impl TicketStore for SqliteBackend {
 
     async fn get_ticket(&self, id: TicketId) -> Result<TicketRecord, StoreError> {
         let sql = format!("select {TICKET_COLUMNS} from tickets t where t.id = $1");
-        let row = sqlx::query(&sql)
-            .bind(id.0.to_string())
-            .fetch_one(&self.pool)
+        let row = query(&sql)
+            .bind(id.0)
+            .fetch_one(&self.db)
             .await
             .map_err(|e| classify(e, "ticket"))?;
         record_from_row(&row)
@@ -460,21 +452,21 @@ impl TicketStore for SqliteBackend {
 
     async fn ticket_by_number(&self, number: &str) -> Result<Option<TicketRecord>, StoreError> {
         let sql = format!("select {TICKET_COLUMNS} from tickets t where t.number = $1");
-        let row = sqlx::query(&sql)
+        let row = query(&sql)
             .bind(number)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.db)
             .await
             .map_err(other)?;
         row.as_ref().map(record_from_row).transpose()
     }
 
     async fn ticket_events(&self, id: TicketId) -> Result<Vec<TicketEvent>, StoreError> {
-        let rows = sqlx::query(
+        let rows = query(
             "select ticket_id, seq, at, actor_id, payload, from_state, to_state, prev_hash, \
              hash from ticket_events where ticket_id = $1 order by seq",
         )
-        .bind(id.0.to_string())
-        .fetch_all(&self.pool)
+        .bind(id.0)
+        .fetch_all(&self.db)
         .await
         .map_err(other)?;
         rows.iter().map(event_from_row).collect()
@@ -482,8 +474,8 @@ impl TicketStore for SqliteBackend {
 
     async fn write_ticket(&self, expected_version: u64, w: TicketWrite) -> Result<(), StoreError> {
         let t = &w.ticket;
-        let mut tx = self.pool.begin().await.map_err(other)?;
-        let done = sqlx::query(
+        let mut tx = self.db.begin().await.map_err(other)?;
+        let done = query(
             "update tickets set state = $1, department_id = $2, assignee_id = $3, \
              dispatched_from_state = $4, dispatched_from_department_id = $5, \
              escalation_level = $6, reopen_count = $7, unreachable_attempts = $8, \
@@ -492,30 +484,30 @@ impl TicketStore for SqliteBackend {
              where id = $17 and version = $18",
         )
         .bind(t.state.code())
-        .bind(t.department.0.to_string())
-        .bind(t.assignee.map(|u| u.0.to_string()))
+        .bind(t.department.0)
+        .bind(t.assignee.map(|u| u.0))
         .bind(t.dispatched_from.map(|(s, _)| s.code()))
-        .bind(t.dispatched_from.map(|(_, d)| d.0.to_string()))
+        .bind(t.dispatched_from.map(|(_, d)| d.0))
         .bind(i64::from(t.escalation_level))
         .bind(i64::from(t.reopen_count))
         .bind(i64::from(t.unreachable_attempts))
-        .bind(i64::from(t.resolved_on_first_contact))
+        .bind(t.resolved_on_first_contact)
         .bind(t.version as i64)
-        .bind(ts(w.at))
+        .bind(w.at)
         .bind(to_json(&w.sla.targets)?)
-        .bind(opt_text(w.sla.next_check_at))
-        .bind(opt_text(w.sla.nearest_due_at))
-        .bind(opt_text(w.sla.risk_at))
+        .bind(w.sla.next_check_at)
+        .bind(w.sla.nearest_due_at)
+        .bind(w.sla.risk_at)
         .bind(sla_key(&w.sla.targets))
-        .bind(t.id.0.to_string())
+        .bind(t.id.0)
         .bind(expected_version as i64)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await
         .map_err(|e| classify(e, "ticket"))?;
         if done.rows_affected() == 0 {
-            let exists: Option<i64> = sqlx::query_scalar("select 1 from tickets where id = $1")
-                .bind(t.id.0.to_string())
-                .fetch_optional(&mut *tx)
+            let exists: Option<i64> = query_scalar("select 1 from tickets where id = $1")
+                .bind(t.id.0)
+                .fetch_optional(&mut tx)
                 .await
                 .map_err(other)?;
             return Err(match exists {
@@ -529,16 +521,16 @@ impl TicketStore for SqliteBackend {
         }
         super::work::supersede_tasks(&mut tx, t.id, &w.supersede, w.at).await?;
         for n in &w.notifications {
-            sqlx::query(
+            query(
                 "insert into notifications (id, role, kind, ticket_id, at) \
                  values ($1, $2, $3, $4, $5)",
             )
-            .bind(n.id.to_string())
+            .bind(n.id)
             .bind(n.role.code())
             .bind(super::work::notification_code(n.kind))
-            .bind(n.ticket.0.to_string())
-            .bind(ts(n.at))
-            .execute(&mut *tx)
+            .bind(n.ticket.0)
+            .bind(n.at)
+            .execute(&mut tx)
             .await
             .map_err(|e| classify(e, "notification"))?;
         }
@@ -547,11 +539,12 @@ impl TicketStore for SqliteBackend {
     }
 
     async fn count_tickets(&self, f: &TicketQuery) -> Result<u64, StoreError> {
-        let mut q = QueryBuilder::<Sqlite>::new("select count(*) from tickets t");
+        let mut q = Builder::new("select count(*) from tickets t");
         push_filters(&mut q, f);
         let total: i64 = q
-            .build_query_scalar()
-            .fetch_one(&self.pool)
+            .build()
+            .scalar()
+            .fetch_one(&self.db)
             .await
             .map_err(other)?;
         u64::try_from(total).map_err(|_| super::rows::corrupt("negative count".into()))
@@ -559,7 +552,7 @@ impl TicketStore for SqliteBackend {
 
     async fn list_tickets(&self, f: &TicketQuery) -> Result<TicketPage, StoreError> {
         let total = self.count_tickets(f).await?;
-        let mut q = QueryBuilder::<Sqlite>::new(format!(
+        let mut q = Builder::new(format!(
             "select {TICKET_COLUMNS}, c.name as customer_name from tickets t \
              join customers c on c.id = t.customer_id"
         ));
@@ -576,7 +569,7 @@ impl TicketStore for SqliteBackend {
             .push_bind(i64::from(size))
             .push(" offset ")
             .push_bind(offset);
-        let rows = q.build().fetch_all(&self.pool).await.map_err(other)?;
+        let rows = q.build().fetch_all(&self.db).await.map_err(other)?;
         Ok(TicketPage {
             items: rows
                 .iter()
@@ -591,23 +584,23 @@ impl TicketStore for SqliteBackend {
         now: DateTime<Utc>,
         limit: u32,
     ) -> Result<Vec<TicketId>, StoreError> {
-        let rows: Vec<String> = sqlx::query_scalar(
+        let rows: Vec<String> = query_scalar(
             "select id from tickets where next_sla_check_at is not null \
              and next_sla_check_at <= $1 order by next_sla_check_at limit $2",
         )
-        .bind(ts(now))
+        .bind(now)
         .bind(i64::from(limit))
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db)
         .await
         .map_err(other)?;
         rows.iter().map(|id| parse_uuid(id).map(TicketId)).collect()
     }
 
     async fn open_ticket_ids(&self) -> Result<Vec<TicketId>, StoreError> {
-        let rows: Vec<String> = sqlx::query_scalar(
+        let rows: Vec<String> = query_scalar(
             "select id from tickets where state not in ('closed', 'cancelled') order by id",
         )
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db)
         .await
         .map_err(other)?;
         rows.iter().map(|id| parse_uuid(id).map(TicketId)).collect()
@@ -619,18 +612,18 @@ impl TicketStore for SqliteBackend {
         version: u64,
         sla: SlaSnapshot,
     ) -> Result<(), StoreError> {
-        let done = sqlx::query(
+        let done = query(
             "update tickets set sla = $1, next_sla_check_at = $2, nearest_due_at = $3, \
              risk_at = $4, sla_key = $5 where id = $6 and version = $7",
         )
         .bind(to_json(&sla.targets)?)
-        .bind(opt_text(sla.next_check_at))
-        .bind(opt_text(sla.nearest_due_at))
-        .bind(opt_text(sla.risk_at))
+        .bind(sla.next_check_at)
+        .bind(sla.nearest_due_at)
+        .bind(sla.risk_at)
         .bind(sla_key(&sla.targets))
-        .bind(id.0.to_string())
+        .bind(id.0)
         .bind(version as i64)
-        .execute(&self.pool)
+        .execute(&self.db)
         .await
         .map_err(other)?;
         if done.rows_affected() == 0 {
@@ -643,10 +636,10 @@ impl TicketStore for SqliteBackend {
 // ---------------------------------------------------------------- configuration
 
 #[async_trait]
-impl SlaConfigStore for SqliteBackend {
+impl SlaConfigStore for SqlBackend {
     async fn calendars(&self) -> Result<Vec<StoredCalendar>, StoreError> {
-        let rows = sqlx::query("select code, definition, updated_at from calendars order by code")
-            .fetch_all(&self.pool)
+        let rows = query("select code, definition, updated_at from calendars order by code")
+            .fetch_all(&self.db)
             .await
             .map_err(other)?;
         rows.iter()
@@ -661,15 +654,15 @@ impl SlaConfigStore for SqliteBackend {
     }
 
     async fn put_calendar(&self, cal: StoredCalendar) -> Result<(), StoreError> {
-        sqlx::query(
+        query(
             "insert into calendars (code, definition, updated_at) values ($1, $2, $3) \
              on conflict (code) do update set definition = excluded.definition, \
              updated_at = excluded.updated_at",
         )
         .bind(&cal.code)
         .bind(to_json(&cal.spec)?)
-        .bind(ts(cal.updated_at))
-        .execute(&self.pool)
+        .bind(cal.updated_at)
+        .execute(&self.db)
         .await
         .map_err(|e| classify(e, "calendar"))?;
         Ok(())
@@ -677,8 +670,8 @@ impl SlaConfigStore for SqliteBackend {
 
     async fn policies(&self) -> Result<Vec<Policy>, StoreError> {
         let rows: Vec<String> =
-            sqlx::query_scalar("select definition from sla_policies order by position")
-                .fetch_all(&self.pool)
+            query_scalar("select definition from sla_policies order by position")
+                .fetch_all(&self.db)
                 .await
                 .map_err(other)?;
         rows.iter().map(|d| json::<Policy>(d)).collect()
@@ -689,19 +682,19 @@ impl SlaConfigStore for SqliteBackend {
         policies: &[Policy],
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await.map_err(other)?;
-        sqlx::query("delete from sla_policies")
-            .execute(&mut *tx)
+        let mut tx = self.db.begin().await.map_err(other)?;
+        query("delete from sla_policies")
+            .execute(&mut tx)
             .await
             .map_err(other)?;
         for (i, p) in policies.iter().enumerate() {
-            sqlx::query(
+            query(
                 "insert into sla_policies (position, definition, updated_at) values ($1, $2, $3)",
             )
             .bind(i as i64)
             .bind(to_json(p)?)
-            .bind(ts(now))
-            .execute(&mut *tx)
+            .bind(now)
+            .execute(&mut tx)
             .await
             .map_err(other)?;
         }
@@ -715,7 +708,7 @@ const CALL_COLUMNS: &str = "call_id, direction, from_number, to_number, customer
     agent_login, agent_id, customer_id, candidates, ringing_at, answered_at, ended_at, cause, \
     disposition, notes, version";
 
-fn call_from_row(r: &SqliteRow) -> Result<StoredCall, StoreError> {
+fn call_from_row(r: &Row) -> Result<StoredCall, StoreError> {
     let direction: String = col(r, "direction")?;
     Ok(StoredCall {
         record: CallRecord {
@@ -753,12 +746,12 @@ fn direction_code(d: Direction) -> &'static str {
 }
 
 #[async_trait]
-impl CallStore for SqliteBackend {
+impl CallStore for SqlBackend {
     async fn get_call(&self, call_id: &str) -> Result<Option<StoredCall>, StoreError> {
         let sql = format!("select {CALL_COLUMNS} from calls where call_id = $1");
-        let row = sqlx::query(&sql)
+        let row = query(&sql)
             .bind(call_id)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.db)
             .await
             .map_err(other)?;
         row.as_ref().map(call_from_row).transpose()
@@ -766,7 +759,7 @@ impl CallStore for SqliteBackend {
 
     async fn insert_call(&self, c: &StoredCall, now: DateTime<Utc>) -> Result<(), StoreError> {
         let r = &c.record;
-        sqlx::query(
+        query(
             "insert into calls (call_id, direction, from_number, to_number, customer_number, \
              queue, agent_login, agent_id, customer_id, candidates, ringing_at, answered_at, \
              ended_at, cause, disposition, notes, version, updated_at, wait_seconds, talk_seconds) \
@@ -780,19 +773,19 @@ impl CallStore for SqliteBackend {
         .bind(&r.customer_number)
         .bind(&r.queue)
         .bind(&r.agent)
-        .bind(c.agent_user.map(|u| u.0.to_string()))
-        .bind(c.customer.map(|u| u.0.to_string()))
+        .bind(c.agent_user.map(|u| u.0))
+        .bind(c.customer.map(|u| u.0))
         .bind(i64::from(c.candidates))
-        .bind(opt_text(r.ringing_at))
-        .bind(opt_text(r.answered_at))
-        .bind(opt_text(r.ended_at))
+        .bind(r.ringing_at)
+        .bind(r.answered_at)
+        .bind(r.ended_at)
         .bind(&r.cause)
         .bind(&c.disposition)
         .bind(&c.notes)
-        .bind(ts(now))
+        .bind(now)
         .bind(call_seconds(r).0)
         .bind(call_seconds(r).1)
-        .execute(&self.pool)
+        .execute(&self.db)
         .await
         .map_err(|e| classify(e, "call"))?;
         Ok(())
@@ -805,7 +798,7 @@ impl CallStore for SqliteBackend {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let r = &c.record;
-        let done = sqlx::query(
+        let done = query(
             "update calls set queue = $1, agent_login = $2, agent_id = $3, customer_id = $4, \
              candidates = $5, ringing_at = $6, answered_at = $7, ended_at = $8, cause = $9, \
              disposition = $10, notes = $11, version = version + 1, updated_at = $12, \
@@ -813,21 +806,21 @@ impl CallStore for SqliteBackend {
         )
         .bind(&r.queue)
         .bind(&r.agent)
-        .bind(c.agent_user.map(|u| u.0.to_string()))
-        .bind(c.customer.map(|u| u.0.to_string()))
+        .bind(c.agent_user.map(|u| u.0))
+        .bind(c.customer.map(|u| u.0))
         .bind(i64::from(c.candidates))
-        .bind(opt_text(r.ringing_at))
-        .bind(opt_text(r.answered_at))
-        .bind(opt_text(r.ended_at))
+        .bind(r.ringing_at)
+        .bind(r.answered_at)
+        .bind(r.ended_at)
         .bind(&r.cause)
         .bind(&c.disposition)
         .bind(&c.notes)
-        .bind(ts(now))
+        .bind(now)
         .bind(&r.call_id)
         .bind(expected_version as i64)
         .bind(call_seconds(r).0)
         .bind(call_seconds(r).1)
-        .execute(&self.pool)
+        .execute(&self.db)
         .await
         .map_err(|e| classify(e, "call"))?;
         if done.rows_affected() == 0 {
@@ -845,34 +838,34 @@ impl CallStore for SqliteBackend {
             "select {CALL_COLUMNS} from calls where ($1 is null or customer_id = $1) \
              order by ringing_at desc, call_id limit $2"
         );
-        let rows = sqlx::query(&sql)
-            .bind(customer.map(|c| c.0.to_string()))
+        let rows = query(&sql)
+            .bind(customer.map(|c| c.0))
             .bind(i64::from(limit))
-            .fetch_all(&self.pool)
+            .fetch_all(&self.db)
             .await
             .map_err(other)?;
         rows.iter().map(call_from_row).collect()
     }
 
     async fn link_ticket(&self, call_id: &str, ticket: TicketId) -> Result<(), StoreError> {
-        sqlx::query(
+        query(
             "insert into call_tickets (call_id, ticket_id) values ($1, $2) on conflict do nothing",
         )
         .bind(call_id)
-        .bind(ticket.0.to_string())
-        .execute(&self.pool)
+        .bind(ticket.0)
+        .execute(&self.db)
         .await
         .map_err(|e| classify(e, "call"))?;
         Ok(())
     }
 
     async fn call_tickets(&self, call_id: &str) -> Result<Vec<TicketId>, StoreError> {
-        let ids: Vec<String> = sqlx::query_scalar(
+        let ids: Vec<String> = query_scalar(
             "select l.ticket_id from call_tickets l join tickets t on t.id = l.ticket_id \
              where l.call_id = $1 order by t.registered_at, t.id",
         )
         .bind(call_id)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db)
         .await
         .map_err(other)?;
         ids.iter().map(|i| Ok(TicketId(parse_uuid(i)?))).collect()

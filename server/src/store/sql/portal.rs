@@ -1,7 +1,8 @@
-//! SQLite implementation of the portal port: verification codes, rate-limit hits,
+//! The SQL implementation (both backends) of the portal port: verification codes, rate-limit hits,
 //! attachments (bytes in a BLOB column) and customer notices. Ticket writes add notices
 //! inside their own transaction ([`insert_notices`]).
 
+use super::db::{query, query_scalar, Row, Tx};
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
 use loopdesk::customer::CustomerId;
@@ -11,14 +12,12 @@ use loopdesk::store::portal::{AttachmentMeta, CustomerNotice, NoticeKind, Portal
 use loopdesk::store::StoreError;
 use loopdesk::ticket::{TicketId, TicketState};
 use loopdesk::user::UserId;
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, Sqlite, Transaction};
 use uuid::Uuid;
 
 use super::rows::{code, col, corrupt, opt_uuid_col, uuid_col};
-use super::{classify, other, parse_ts, ts, SqliteBackend};
+use super::{classify, other, parse_ts, SqlBackend};
 
-fn code_row(r: &SqliteRow) -> Result<VerificationCode, StoreError> {
+fn code_row(r: &Row) -> Result<VerificationCode, StoreError> {
     Ok(VerificationCode {
         phone: col(r, "phone")?,
         purpose: code(&col::<String>(r, "purpose")?, CodePurpose::from_code)?,
@@ -34,7 +33,7 @@ fn code_row(r: &SqliteRow) -> Result<VerificationCode, StoreError> {
 const ATTACHMENT_COLUMNS: &str =
     "id, ticket_id, customer_id, uploaded_by, name, kind, size, sha256, created_at";
 
-fn attachment_row(r: &SqliteRow) -> Result<AttachmentMeta, StoreError> {
+fn attachment_row(r: &Row) -> Result<AttachmentMeta, StoreError> {
     Ok(AttachmentMeta {
         id: uuid_col(r, "id")?,
         ticket: TicketId(uuid_col(r, "ticket_id")?),
@@ -48,7 +47,7 @@ fn attachment_row(r: &SqliteRow) -> Result<AttachmentMeta, StoreError> {
     })
 }
 
-fn notice_row(r: &SqliteRow) -> Result<CustomerNotice, StoreError> {
+fn notice_row(r: &Row) -> Result<CustomerNotice, StoreError> {
     Ok(CustomerNotice {
         id: uuid_col(r, "id")?,
         customer: CustomerId(uuid_col(r, "customer_id")?),
@@ -62,22 +61,22 @@ fn notice_row(r: &SqliteRow) -> Result<CustomerNotice, StoreError> {
 
 /// Adds notices inside a ticket write.
 pub(super) async fn insert_notices(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Tx,
     notices: &[CustomerNotice],
 ) -> Result<(), StoreError> {
     for n in notices {
-        sqlx::query(
+        query(
             "insert into customer_notices (id, customer_id, ticket_id, kind, state, at, read) \
              values ($1, $2, $3, $4, $5, $6, $7)",
         )
-        .bind(n.id.to_string())
-        .bind(n.customer.0.to_string())
-        .bind(n.ticket.0.to_string())
+        .bind(n.id)
+        .bind(n.customer.0)
+        .bind(n.ticket.0)
         .bind(n.kind.code())
         .bind(n.state.code())
-        .bind(ts(n.at))
-        .bind(i64::from(n.read))
-        .execute(&mut **tx)
+        .bind(n.at)
+        .bind(n.read)
+        .execute(&mut *tx)
         .await
         .map_err(|e| classify(e, "notice"))?;
     }
@@ -85,9 +84,9 @@ pub(super) async fn insert_notices(
 }
 
 #[async_trait]
-impl PortalStore for SqliteBackend {
+impl PortalStore for SqlBackend {
     async fn put_code(&self, c: &VerificationCode) -> Result<(), StoreError> {
-        sqlx::query(
+        query(
             "insert into verification_codes \
              (phone, purpose, code_hash, created_at, expires_at, attempts, consumed) \
              values ($1, $2, $3, $4, $5, $6, $7) \
@@ -98,11 +97,11 @@ impl PortalStore for SqliteBackend {
         .bind(&c.phone)
         .bind(c.purpose.code())
         .bind(&c.code_hash)
-        .bind(ts(c.created_at))
-        .bind(ts(c.expires_at))
+        .bind(c.created_at)
+        .bind(c.expires_at)
         .bind(i64::from(c.attempts))
-        .bind(i64::from(c.consumed))
-        .execute(&self.pool)
+        .bind(c.consumed)
+        .execute(&self.db)
         .await
         .map_err(other)?;
         Ok(())
@@ -113,10 +112,10 @@ impl PortalStore for SqliteBackend {
         phone: &str,
         purpose: CodePurpose,
     ) -> Result<Option<VerificationCode>, StoreError> {
-        sqlx::query("select * from verification_codes where phone = $1 and purpose = $2")
+        query("select * from verification_codes where phone = $1 and purpose = $2")
             .bind(phone)
             .bind(purpose.code())
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.db)
             .await
             .map_err(other)?
             .as_ref()
@@ -125,26 +124,26 @@ impl PortalStore for SqliteBackend {
     }
 
     async fn code_failed(&self, phone: &str, purpose: CodePurpose) -> Result<(), StoreError> {
-        sqlx::query(
+        query(
             "update verification_codes set attempts = attempts + 1 \
              where phone = $1 and purpose = $2",
         )
         .bind(phone)
         .bind(purpose.code())
-        .execute(&self.pool)
+        .execute(&self.db)
         .await
         .map_err(other)?;
         Ok(())
     }
 
     async fn consume_code(&self, phone: &str, purpose: CodePurpose) -> Result<bool, StoreError> {
-        let done = sqlx::query(
+        let done = query(
             "update verification_codes set consumed = 1 \
              where phone = $1 and purpose = $2 and consumed = 0",
         )
         .bind(phone)
         .bind(purpose.code())
-        .execute(&self.pool)
+        .execute(&self.db)
         .await
         .map_err(other)?;
         Ok(done.rows_affected() == 1)
@@ -156,15 +155,14 @@ impl PortalStore for SqliteBackend {
         key: &str,
         since: DateTime<Utc>,
     ) -> Result<Vec<DateTime<Utc>>, StoreError> {
-        let rows: Vec<String> = sqlx::query_scalar(
-            "select at from rate_hits where bucket = $1 and key = $2 and at > $3",
-        )
-        .bind(bucket.code())
-        .bind(key)
-        .bind(ts(since))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(other)?;
+        let rows: Vec<String> =
+            query_scalar("select at from rate_hits where bucket = $1 and key = $2 and at > $3")
+                .bind(bucket.code())
+                .bind(key)
+                .bind(since)
+                .fetch_all(&self.db)
+                .await
+                .map_err(other)?;
         rows.iter().map(|s| parse_ts(s)).collect()
     }
 
@@ -174,19 +172,19 @@ impl PortalStore for SqliteBackend {
         key: &str,
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await.map_err(other)?;
-        sqlx::query("delete from rate_hits where bucket = $1 and key = $2 and at < $3")
+        let mut tx = self.db.begin().await.map_err(other)?;
+        query("delete from rate_hits where bucket = $1 and key = $2 and at < $3")
             .bind(bucket.code())
             .bind(key)
-            .bind(ts(at - Duration::days(1)))
-            .execute(&mut *tx)
+            .bind(at - Duration::days(1))
+            .execute(&mut tx)
             .await
             .map_err(other)?;
-        sqlx::query("insert into rate_hits (bucket, key, at) values ($1, $2, $3)")
+        query("insert into rate_hits (bucket, key, at) values ($1, $2, $3)")
             .bind(bucket.code())
             .bind(key)
-            .bind(ts(at))
-            .execute(&mut *tx)
+            .bind(at)
+            .execute(&mut tx)
             .await
             .map_err(other)?;
         tx.commit().await.map_err(other)
@@ -198,10 +196,10 @@ impl PortalStore for SqliteBackend {
         bytes: &[u8],
         max: usize,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await.map_err(other)?;
-        let n: i64 = sqlx::query_scalar("select count(*) from attachments where ticket_id = $1")
-            .bind(m.ticket.0.to_string())
-            .fetch_one(&mut *tx)
+        let mut tx = self.db.begin().await.map_err(other)?;
+        let n: i64 = query_scalar("select count(*) from attachments where ticket_id = $1")
+            .bind(m.ticket.0)
+            .fetch_one(&mut tx)
             .await
             .map_err(other)?;
         if usize::try_from(n).unwrap_or(usize::MAX) >= max {
@@ -209,23 +207,23 @@ impl PortalStore for SqliteBackend {
                 what: "attachments",
             });
         }
-        sqlx::query(
+        query(
             "insert into attachments (id, ticket_id, customer_id, uploaded_by, name, kind, \
              size, sha256, data, created_at, position) \
              values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
-        .bind(m.id.to_string())
-        .bind(m.ticket.0.to_string())
-        .bind(m.customer.0.to_string())
-        .bind(m.uploaded_by.map(|u| u.0.to_string()))
+        .bind(m.id)
+        .bind(m.ticket.0)
+        .bind(m.customer.0)
+        .bind(m.uploaded_by.map(|u| u.0))
         .bind(&m.name)
         .bind(m.kind.code())
         .bind(i64::try_from(m.size).map_err(other)?)
         .bind(&m.sha256)
         .bind(bytes)
-        .bind(ts(m.created_at))
+        .bind(m.created_at)
         .bind(n)
-        .execute(&mut *tx)
+        .execute(&mut tx)
         .await
         .map_err(|e| classify(e, "attachment"))?;
         tx.commit().await.map_err(other)
@@ -236,9 +234,9 @@ impl PortalStore for SqliteBackend {
             "select {ATTACHMENT_COLUMNS} from attachments where ticket_id = $1 \
              order by position"
         );
-        sqlx::query(&sql)
-            .bind(ticket.0.to_string())
-            .fetch_all(&self.pool)
+        query(&sql)
+            .bind(ticket.0)
+            .fetch_all(&self.db)
             .await
             .map_err(other)?
             .iter()
@@ -248,13 +246,13 @@ impl PortalStore for SqliteBackend {
 
     async fn attachment(&self, id: Uuid) -> Result<(AttachmentMeta, Vec<u8>), StoreError> {
         let sql = format!("select {ATTACHMENT_COLUMNS}, data from attachments where id = $1");
-        let row = sqlx::query(&sql)
-            .bind(id.to_string())
-            .fetch_optional(&self.pool)
+        let row = query(&sql)
+            .bind(id)
+            .fetch_optional(&self.db)
             .await
             .map_err(other)?
             .ok_or(StoreError::NotFound)?;
-        let data: Vec<u8> = row.try_get("data").map_err(other)?;
+        let data: Vec<u8> = row.get("data").map_err(other)?;
         Ok((attachment_row(&row)?, data))
     }
 
@@ -263,13 +261,13 @@ impl PortalStore for SqliteBackend {
         customer: CustomerId,
         limit: u32,
     ) -> Result<Vec<CustomerNotice>, StoreError> {
-        sqlx::query(
+        query(
             "select * from customer_notices where customer_id = $1 \
              order by at desc, id limit $2",
         )
-        .bind(customer.0.to_string())
+        .bind(customer.0)
         .bind(i64::from(limit))
-        .fetch_all(&self.pool)
+        .fetch_all(&self.db)
         .await
         .map_err(other)?
         .iter()
@@ -278,11 +276,11 @@ impl PortalStore for SqliteBackend {
     }
 
     async fn unread_notices(&self, customer: CustomerId) -> Result<u64, StoreError> {
-        let n: i64 = sqlx::query_scalar(
+        let n: i64 = query_scalar(
             "select count(*) from customer_notices where customer_id = $1 and read = 0",
         )
-        .bind(customer.0.to_string())
-        .fetch_one(&self.pool)
+        .bind(customer.0)
+        .fetch_one(&self.db)
         .await
         .map_err(other)?;
         u64::try_from(n).map_err(other)
@@ -290,9 +288,9 @@ impl PortalStore for SqliteBackend {
 
     async fn mark_notices_read(&self, customer: CustomerId) -> Result<u64, StoreError> {
         let done =
-            sqlx::query("update customer_notices set read = 1 where customer_id = $1 and read = 0")
-                .bind(customer.0.to_string())
-                .execute(&self.pool)
+            query("update customer_notices set read = 1 where customer_id = $1 and read = 0")
+                .bind(customer.0)
+                .execute(&self.db)
                 .await
                 .map_err(other)?;
         Ok(done.rows_affected())
