@@ -313,7 +313,7 @@ impl UserStore for SqlBackend {
     async fn list_ticket_staff(&self) -> Result<Vec<User>, StoreError> {
         let sql = format!(
             "select {USER_COLUMNS} from users where role in ('agent', 'supervisor') \
-             and disabled = 0 order by display_name, id"
+             and disabled = false order by display_name, id"
         );
         let rows = query(&sql).fetch_all(&self.db).await.map_err(other)?;
         rows.iter()

@@ -159,6 +159,9 @@ pub enum Arg {
     Json(Option<String>),
     /// Bytes.
     Bytes(Option<Vec<u8>>),
+    /// A UTC hour as the report rollups key it (`YYYY-MM-DDTHH` text on SQLite, a
+    /// `timestamp` on PostgreSQL).
+    UtcHour(Option<chrono::NaiveDateTime>),
 }
 
 /// A serialised JSON document, bound as JSON.
@@ -273,6 +276,7 @@ macro_rules! bind_sqlite {
                 Arg::Time(v) => q.bind(v.map(instant_text)),
                 Arg::Date(v) => q.bind(v.map(|d| d.format("%Y-%m-%d").to_string())),
                 Arg::Bytes(v) => q.bind(v.as_deref()),
+                Arg::UtcHour(v) => q.bind(v.map(|h| h.format("%Y-%m-%dT%H").to_string())),
             };
         }
         q
@@ -293,6 +297,7 @@ macro_rules! bind_postgres {
                 Arg::Time(v) => q.bind(*v),
                 Arg::Date(v) => q.bind(*v),
                 Arg::Bytes(v) => q.bind(v.as_deref()),
+                Arg::UtcHour(v) => q.bind(*v),
             };
         }
         q

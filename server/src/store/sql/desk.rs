@@ -384,7 +384,7 @@ impl TicketStore for SqlBackend {
         let mut tx = self.db.begin().await.map_err(other)?;
         let seq: i64 = query_scalar(
             "insert into ticket_counters (day, last) values ($1, 1) \
-             on conflict (day) do update set last = last + 1 returning last",
+             on conflict (day) do update set last = ticket_counters.last + 1 returning last",
         )
         .bind(&new.day)
         .fetch_one(&mut tx)

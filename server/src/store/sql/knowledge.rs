@@ -43,8 +43,8 @@ fn u64_col(row: &Row, name: &str) -> Result<u64, StoreError> {
 
 const ARTICLE_COLUMNS: &str = "a.id, a.status, a.content, a.author_id, a.reviewer_id, \
     a.version, a.live_version, a.rev, a.views, a.used, a.created_at, a.updated_at, \
-    (select count(*) from kb_votes v where v.article_id = a.id and v.helpful = 1) as helpful, \
-    (select count(*) from kb_votes v where v.article_id = a.id and v.helpful = 0) as not_helpful";
+    (select count(*) from kb_votes v where v.article_id = a.id and v.helpful = true) as helpful, \
+    (select count(*) from kb_votes v where v.article_id = a.id and v.helpful = false) as not_helpful";
 
 fn article_row(r: &Row) -> Result<ArticleRecord, StoreError> {
     let live: Option<i64> = col(r, "live_version")?;
@@ -256,7 +256,8 @@ impl KnowledgeStore for SqlBackend {
         .await
         .map_err(|e| classify(e, "vote"))?;
         let row = query(
-            "select coalesce(sum(helpful), 0) as yes, count(*) - coalesce(sum(helpful), 0) as no \
+            "select coalesce(sum(case when helpful then 1 else 0 end), 0) as yes, \
+             coalesce(sum(case when helpful then 0 else 1 end), 0) as no \
              from kb_votes where article_id = $1",
         )
         .bind(id)
@@ -611,7 +612,7 @@ impl FlowStore for SqlBackend {
 
     async fn open_runs(&self, user: UserId, limit: u32) -> Result<Vec<FlowRun>, StoreError> {
         let sql = format!(
-            "select {RUN_COLUMNS} from flow_runs where user_id = $1 and finished = 0 \
+            "select {RUN_COLUMNS} from flow_runs where user_id = $1 and finished = false \
              order by updated_at desc limit $2"
         );
         let rows = query(&sql)

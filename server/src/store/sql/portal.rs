@@ -138,8 +138,8 @@ impl PortalStore for SqlBackend {
 
     async fn consume_code(&self, phone: &str, purpose: CodePurpose) -> Result<bool, StoreError> {
         let done = query(
-            "update verification_codes set consumed = 1 \
-             where phone = $1 and purpose = $2 and consumed = 0",
+            "update verification_codes set consumed = true \
+             where phone = $1 and purpose = $2 and consumed = false",
         )
         .bind(phone)
         .bind(purpose.code())
@@ -277,7 +277,7 @@ impl PortalStore for SqlBackend {
 
     async fn unread_notices(&self, customer: CustomerId) -> Result<u64, StoreError> {
         let n: i64 = query_scalar(
-            "select count(*) from customer_notices where customer_id = $1 and read = 0",
+            "select count(*) from customer_notices where customer_id = $1 and read = false",
         )
         .bind(customer.0)
         .fetch_one(&self.db)
@@ -287,12 +287,13 @@ impl PortalStore for SqlBackend {
     }
 
     async fn mark_notices_read(&self, customer: CustomerId) -> Result<u64, StoreError> {
-        let done =
-            query("update customer_notices set read = 1 where customer_id = $1 and read = 0")
-                .bind(customer.0)
-                .execute(&self.db)
-                .await
-                .map_err(other)?;
+        let done = query(
+            "update customer_notices set read = true where customer_id = $1 and read = false",
+        )
+        .bind(customer.0)
+        .execute(&self.db)
+        .await
+        .map_err(other)?;
         Ok(done.rows_affected())
     }
 }

@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 
-use super::db::{query, query_scalar, Builder, Row};
+use super::db::{query, query_scalar, Arg, Builder, Row};
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Utc};
 use loopdesk::agent::AgentState;
 use loopdesk::metrics::{
@@ -42,6 +42,16 @@ fn local_of(utc_hour: &str, minute: i64, offset_minutes: i32) -> Result<NaiveDat
     let start = NaiveDateTime::parse_from_str(&format!("{utc_hour}:00:00"), "%Y-%m-%dT%H:%M:%S")
         .map_err(|_| corrupt(format!("bad hour {utc_hour:?}")))?;
     Ok(start + Duration::minutes(minute + i64::from(offset_minutes)))
+}
+
+/// The UTC hour of an instant column as `YYYY-MM-DDTHH` (a prefix of SQLite's stored text).
+fn utc_hour(db: &super::db::Db, column: &str) -> String {
+    match db.dialect() {
+        super::db::Dialect::Sqlite => format!("substr({column}, 1, 13)"),
+        super::db::Dialect::Postgres => {
+            format!("to_char({column} at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24')")
+        }
+    }
 }
 
 fn open_states() -> String {
@@ -116,21 +126,36 @@ fn ticket_facts() -> Vec<(String, String)> {
     let answered = "t.state in ('resolved', 'closed')";
     vec![
         ("tickets".into(), "1".into()),
-        ("answered".into(), answered.into()),
+        ("answered".into(), flag(answered)),
         (
             "first_contact".into(),
-            format!("{answered} and t.resolved_on_first_contact = 1"),
+            flag(&format!(
+                "{answered} and t.resolved_on_first_contact = true"
+            )),
         ),
         (
             "reopened".into(),
-            format!("{answered} and t.reopen_count > 0"),
+            flag(&format!("{answered} and t.reopen_count > 0")),
         ),
-        ("complaints".into(), "t.kind = 'complaint'".into()),
+        ("complaints".into(), flag("t.kind = 'complaint'")),
         (
             "serious".into(),
-            "t.kind = 'complaint' and (t.complexity = 'complex' or t.priority = 'urgent')".into(),
+            flag("t.kind = 'complaint' and (t.complexity = 'complex' or t.priority = 'urgent')"),
         ),
     ]
+}
+
+/// A condition as 0 or 1 (both dialects: PostgreSQL does not add booleans).
+fn flag(condition: &str) -> String {
+    format!("(case when {condition} then 1 else 0 end)")
+}
+
+/// How many times `part` occurs in the ticket's SLA key (portable: no `instr`/`strpos`).
+fn occurrences(part: &str) -> String {
+    format!(
+        "(length({KEY}) - length(replace({KEY}, '{part}', ''))) / {}",
+        part.chars().count()
+    )
 }
 
 fn totals_of(r: &Row) -> Result<TicketTotals, StoreError> {
@@ -171,7 +196,7 @@ fn target_facts() -> Vec<(String, String)> {
         for (bucket, states) in BUCKETS {
             let expr = states
                 .iter()
-                .map(|s| format!("(instr({KEY}, ';{}={};') > 0)", t.code(), s.code()))
+                .map(|s| occurrences(&format!(";{}={};", t.code(), s.code())))
                 .collect::<Vec<_>>()
                 .join(" + ");
             out.push((format!("{}_{bucket}", target_col(t)), expr));
@@ -187,13 +212,7 @@ fn owner_sla_facts() -> Vec<(String, String)> {
         .map(|(bucket, states)| {
             let expr = states
                 .iter()
-                .map(|s| {
-                    let part = format!("={};", s.code());
-                    format!(
-                        "(length({KEY}) - length(replace({KEY}, '{part}', ''))) / {}",
-                        part.len()
-                    )
-                })
+                .map(|s| occurrences(&format!("={};", s.code())))
                 .collect::<Vec<_>>()
                 .join(" + ");
             (format!("sla_{bucket}"), expr)
@@ -229,7 +248,7 @@ fn sums(facts: &[(String, String)], rollup: bool) -> String {
 /// partial edges.
 struct Plan {
     /// `[from, to)` of whole units, as the rollup's keys.
-    rollup: Option<(String, String)>,
+    rollup: Option<(Arg, Arg)>,
     /// Instant ranges read from the tickets.
     raw: Vec<(DateTime<Utc>, DateTime<Utc>)>,
 }
@@ -241,7 +260,7 @@ fn plan(
     to: DateTime<Utc>,
     floor: impl Fn(DateTime<Utc>) -> DateTime<Utc>,
     unit: Duration,
-    key: impl Fn(DateTime<Utc>) -> String,
+    key: impl Fn(DateTime<Utc>) -> Arg,
 ) -> Plan {
     let first = if floor(from) == from {
         from
@@ -273,6 +292,12 @@ fn raw_only(f: &ReportFilter) -> Plan {
 }
 
 impl SqlBackend {
+    /// SQLite's hint to read open-ticket counts from the load index (PostgreSQL's planner
+    /// chooses by itself).
+    fn open_load_index(&self) -> &'static str {
+        self.db.pick("indexed by tickets_open_load", "")
+    }
+
     /// The local-day offset the rollups are kept at.
     async fn rollup_offset(&self) -> Result<i32, StoreError> {
         let m: i64 = query_scalar("select minutes from report_offset")
@@ -293,7 +318,7 @@ impl SqlBackend {
             let local = (t + shift).date_naive().and_time(NaiveTime::MIN).and_utc();
             local - shift
         };
-        let key = |t: DateTime<Utc>| (t + shift).date_naive().to_string();
+        let key = |t: DateTime<Utc>| Arg::from((t + shift).date_naive());
         Ok(plan(f.from, f.to, floor, Duration::days(1), key))
     }
 
@@ -450,8 +475,12 @@ impl ReportStore for SqlBackend {
                     "day",
                 ),
                 &format!(
-                    "select t.department_id, coalesce(t.assignee_id, '') as assignee_id, {} \
+                    "select t.department_id, {} as assignee_id, {} \
                      from tickets t where t.registered_at >= ",
+                    self.db.pick(
+                        "coalesce(t.assignee_id, '')",
+                        "coalesce(t.assignee_id::text, '')"
+                    ),
                     sums(&facts, false)
                 ),
                 " group by 1, 2",
@@ -461,9 +490,11 @@ impl ReportStore for SqlBackend {
         for r in &rows {
             let cell = OwnerCell {
                 department: DepartmentId(uuid_col(r, "department_id")?),
+                // No assignee: '' in SQLite's rollup and the raw rows, the nil UUID in
+                // PostgreSQL's rollup.
                 assignee: match col::<String>(r, "assignee_id")?.as_str() {
                     "" => None,
-                    id => Some(UserId(parse_uuid(id)?)),
+                    id => Some(UserId(parse_uuid(id)?)).filter(|u| !u.0.is_nil()),
                 },
                 totals: totals_of(r)?,
                 sla: compliance_of(r, "sla")?,
@@ -487,7 +518,7 @@ impl ReportStore for SqlBackend {
                     .and_time(NaiveTime::from_hms_opt(t.hour(), 0, 0).unwrap_or(NaiveTime::MIN))
                     .and_utc()
             };
-            let key = |t: DateTime<Utc>| t.format("%Y-%m-%dT%H").to_string();
+            let key = |t: DateTime<Utc>| Arg::UtcHour(Some(t.naive_utc()));
             plan(f.from, f.to, floor, Duration::hours(1), key)
         };
         let rows = self
@@ -495,13 +526,21 @@ impl ReportStore for SqlBackend {
                 &plan,
                 f,
                 (
-                    "select t.utc_hour, sum(t.tickets) as tickets, \
-                     sum(case when t.kind = 'complaint' then t.tickets else 0 end) as complaints \
-                     from report_hours t where t.utc_hour >= ",
+                    &format!(
+                        "select {} as utc_hour, sum(t.tickets) as tickets, \
+                         sum(case when t.kind = 'complaint' then t.tickets else 0 end) \
+                         as complaints from report_hours t where t.utc_hour >= ",
+                        self.db
+                            .pick("t.utc_hour", "to_char(t.utc_hour, 'YYYY-MM-DD\"T\"HH24')")
+                    ),
                     "utc_hour",
                 ),
-                "select substr(t.registered_at, 1, 13) as utc_hour, count(*) as tickets, \
-                 sum(t.kind = 'complaint') as complaints from tickets t where t.registered_at >= ",
+                &format!(
+                    "select {} as utc_hour, count(*) as tickets, \
+                     sum(case when t.kind = 'complaint' then 1 else 0 end) as complaints \
+                     from tickets t where t.registered_at >= ",
+                    utc_hour(&self.db, "t.registered_at")
+                ),
                 " group by 1",
             )
             .await?;
@@ -527,7 +566,8 @@ impl ReportStore for SqlBackend {
     async fn feedback_cells(&self, f: &ReportFilter) -> Result<Vec<FeedbackCell>, StoreError> {
         let mut q = Builder::new(
             "select t.department_id, t.assignee_id, t.source, \
-             sum(t.satisfied) as satisfied, sum(1 - t.satisfied) as unsatisfied, \
+             sum(case when t.satisfied then 1 else 0 end) as satisfied, \
+             sum(case when t.satisfied then 0 else 1 end) as unsatisfied, \
              sum(t.rating) as rating_sum, count(t.rating) as rated \
              from ticket_feedback t where t.at >= ",
         );
@@ -601,16 +641,20 @@ impl ReportStore for SqlBackend {
     ) -> Result<Vec<CallInterval>, StoreError> {
         // Grouped by UTC half hour, shifted to local time here (exact for offsets in whole
         // half hours).
-        let rows = query(
-            "select substr(c.ringing_at, 1, 13) as utc_hour, \
-             substr(c.ringing_at, 15, 2) >= '30' as late_half, \
+        let rows = query(&format!(
+            "select {} as utc_hour, {} as late_half, \
              sum(case when c.answered_at is not null or c.ended_at is not null then 1 else 0 end) \
                  as offered, \
              sum(case when c.talk_seconds is not null then 1 else 0 end) as handled, \
              sum(coalesce(c.talk_seconds, 0)) as talk_seconds \
              from calls c where c.direction = 'in' and c.ringing_at >= $1 and c.ringing_at < $2 \
-             group by utc_hour, late_half",
-        )
+             group by 1, 2",
+            utc_hour(&self.db, "c.ringing_at"),
+            self.db.pick(
+                "substr(c.ringing_at, 15, 2) >= '30'",
+                "extract(minute from c.ringing_at at time zone 'UTC') >= 30",
+            ),
+        ))
         .bind(from)
         .bind(to)
         .fetch_all(&self.db)
@@ -688,10 +732,11 @@ impl ReportStore for SqlBackend {
 
     async fn open_counts(&self) -> Result<Vec<(DepartmentId, TicketState, u64)>, StoreError> {
         let sql = format!(
-            // From the (state, department, escalation, SLA key) index alone; the planner
-            // would otherwise pick a narrower index and read every open ticket's row.
-            "select department_id, state, count(*) as n from tickets \
-             indexed by tickets_open_load where state in ({}) group by department_id, state",
+            // From the (state, department, escalation, SLA key) index alone; SQLite's
+            // planner would otherwise pick a narrower index and read every open ticket's row.
+            "select department_id, state, count(*) as n from tickets {} \
+             where state in ({}) group by department_id, state",
+            self.open_load_index(),
             open_states()
         );
         let rows = query(&sql).fetch_all(&self.db).await.map_err(other)?;
@@ -708,8 +753,9 @@ impl ReportStore for SqlBackend {
 
     async fn open_breached(&self) -> Result<u64, StoreError> {
         let sql = format!(
-            "select count(*) from tickets indexed by tickets_open_load \
+            "select count(*) from tickets {} \
              where state in ({}) and sla_key like '%=breached%'",
+            self.open_load_index(),
             open_states()
         );
         let n: i64 = query_scalar(&sql)

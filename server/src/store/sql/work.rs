@@ -186,8 +186,9 @@ impl WorkStore for SqlBackend {
         }
         if let Some(a) = attempt {
             query(
-                "insert into task_attempts (task_id, at, user_id, outcome, note) \
-                 values ($1, $2, $3, $4, $5)",
+                "insert into task_attempts (task_id, at, user_id, outcome, note, seq) \
+                 values ($1, $2, $3, $4, $5, (select coalesce(max(seq), 0) + 1 \
+                 from task_attempts where task_id = $1))",
             )
             .bind(t.id)
             .bind(a.at)
@@ -204,7 +205,7 @@ impl WorkStore for SqlBackend {
     async fn task_attempts(&self, id: Uuid) -> Result<Vec<TaskAttempt>, StoreError> {
         let rows = query(
             "select at, user_id, outcome, note from task_attempts where task_id = $1 \
-             order by at, rowid",
+             order by seq",
         )
         .bind(id)
         .fetch_all(&self.db)
