@@ -1,5 +1,7 @@
 //! `TestApp`: spawns the real application on port 0 with a fresh SQLite file, demo data
-//! and a clock the test moves by hand.
+//! and a clock the test moves by hand. With `LOOPDESK_TEST_HTTP_BACKEND=postgres` every
+//! HTTP test runs on a fresh PostgreSQL database instead (the server of `crate::pg`), so the
+//! whole HTTP suite can be run on either backend.
 
 use std::sync::{Arc, Mutex};
 
@@ -35,6 +37,7 @@ pub struct TestApp {
     pub clock: Arc<ManualClock>,
     pub state: AppState,
     _dir: Arc<tempfile::TempDir>,
+    _postgres: Option<Arc<crate::pg::Server>>,
     stop: Option<oneshot::Sender<()>>,
 }
 
@@ -64,6 +67,13 @@ pub fn config(db_url: &str) -> Config {
 impl TestApp {
     pub async fn spawn() -> TestApp {
         let dir = Arc::new(tempfile::tempdir().expect("temp dir"));
+        if std::env::var("LOOPDESK_TEST_HTTP_BACKEND").as_deref() == Ok("postgres") {
+            let server = Arc::new(crate::pg::Server::start());
+            let db_url = server.fresh_database().await;
+            let mut app = Self::spawn_on(dir, db_url).await;
+            app._postgres = Some(server);
+            return app;
+        }
         let db_url = format!("sqlite://{}/test.db?mode=rwc", dir.path().display());
         Self::spawn_on(dir, db_url).await
     }
@@ -88,6 +98,7 @@ impl TestApp {
             clock,
             state,
             _dir: dir,
+            _postgres: None,
             stop: Some(stop),
         }
     }
