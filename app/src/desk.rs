@@ -935,6 +935,10 @@ pub struct SweepOutcome {
     pub conflicts: usize,
 }
 
+/// How long a claimed ticket is left to the sweeper that claimed it: if that sweeper (or
+/// its instance) dies, another claims the ticket once this has passed.
+pub const SWEEP_LEASE: chrono::Duration = chrono::Duration::minutes(5);
+
 /// One sweeper pass at `now`: claims tickets whose next SLA check is due, in batches,
 /// raises each due point exactly once (the event log is the record of what was raised, so
 /// a restart or a repeated pass raises nothing twice), and stores the next check.
@@ -947,7 +951,10 @@ pub async fn run_once(
     let mut out = SweepOutcome::default();
     let mut seen = HashSet::new();
     loop {
-        let ids = stores.tickets.due_for_sla_check(now, batch).await?;
+        let ids = stores
+            .tickets
+            .claim_sla_checks(now, batch, now + SWEEP_LEASE)
+            .await?;
         let fresh: Vec<TicketId> = ids.iter().copied().filter(|i| seen.insert(*i)).collect();
         if fresh.is_empty() {
             break;

@@ -187,12 +187,13 @@ impl TicketStore for LiveTickets {
     async fn count_tickets(&self, q: &TicketQuery) -> Result<u64, StoreError> {
         self.0.count_tickets(q).await
     }
-    async fn due_for_sla_check(
+    async fn claim_sla_checks(
         &self,
         now: DateTime<Utc>,
         limit: u32,
+        lease_until: DateTime<Utc>,
     ) -> Result<Vec<TicketId>, StoreError> {
-        self.0.due_for_sla_check(now, limit).await
+        self.0.claim_sla_checks(now, limit, lease_until).await
     }
     async fn open_ticket_ids(&self) -> Result<Vec<TicketId>, StoreError> {
         self.0.open_ticket_ids().await

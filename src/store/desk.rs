@@ -231,11 +231,16 @@ pub trait TicketStore: Send + Sync {
     async fn list_tickets(&self, q: &TicketQuery) -> Result<TicketPage, StoreError>;
     /// How many tickets match the query's filters (its page and sort do not matter).
     async fn count_tickets(&self, q: &TicketQuery) -> Result<u64, StoreError>;
-    /// Tickets whose next SLA check is due at `now`, earliest first, at most `limit`.
-    async fn due_for_sla_check(
+    /// Claims at most `limit` tickets whose next SLA check is due at `now`, earliest first:
+    /// their next check moves to `lease_until`, so another sweeper (another instance)
+    /// passes them by while this one works, and a sweeper that dies mid-batch leaves them
+    /// to be claimed again when the lease ends. Concurrent claims never return the same
+    /// ticket (PostgreSQL: `FOR UPDATE SKIP LOCKED`). The sweep stores the real next check.
+    async fn claim_sla_checks(
         &self,
         now: DateTime<Utc>,
         limit: u32,
+        lease_until: DateTime<Utc>,
     ) -> Result<Vec<TicketId>, StoreError>;
     /// Every open ticket (for recomputing after a calendar or policy change).
     async fn open_ticket_ids(&self) -> Result<Vec<TicketId>, StoreError>;

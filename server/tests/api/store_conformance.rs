@@ -426,11 +426,25 @@ pub async fn due_tickets_are_claimed_earliest_first_and_lists_page(stores: &Stor
     let early = stored_ticket(stores, d, &c, 10).await;
     let middle = stored_ticket(stores, d, &c, 30).await;
     let now = t0() + Duration::minutes(45);
-    let due = stores.tickets.due_for_sla_check(now, 10).await.unwrap();
-    assert_eq!(due, vec![early.id, middle.id]);
+    let lease = now + Duration::minutes(5);
+    let claim = |limit| stores.tickets.claim_sla_checks(now, limit, lease);
+    assert_eq!(claim(1).await.unwrap(), vec![early.id]);
+    // A claimed ticket is passed by until its lease ends.
+    assert_eq!(claim(10).await.unwrap(), vec![middle.id]);
+    assert!(claim(10).await.unwrap().is_empty());
+    // A sweeper that died leaves its claims to be taken again after the lease.
+    let again = stores
+        .tickets
+        .claim_sla_checks(lease, 10, lease + Duration::minutes(5))
+        .await
+        .unwrap();
+    let mut expected = vec![early.id, middle.id];
+    expected.sort_by_key(|id| id.0); // equal leases: in id order
+    assert_eq!(again, expected);
+    let record = stores.tickets.get_ticket(early.id).await.unwrap();
     assert_eq!(
-        stores.tickets.due_for_sla_check(now, 1).await.unwrap(),
-        vec![early.id]
+        record.ticket.version, early.version,
+        "a claim is not a ticket write"
     );
     let q = |page, page_size| TicketQuery {
         open_only: true,

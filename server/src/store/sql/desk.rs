@@ -579,21 +579,46 @@ impl TicketStore for SqlBackend {
         })
     }
 
-    async fn due_for_sla_check(
+    async fn claim_sla_checks(
         &self,
         now: DateTime<Utc>,
         limit: u32,
+        lease_until: DateTime<Utc>,
     ) -> Result<Vec<TicketId>, StoreError> {
-        let rows: Vec<String> = query_scalar(
-            "select id from tickets where next_sla_check_at is not null \
-             and next_sla_check_at <= $1 order by next_sla_check_at limit $2",
-        )
-        .bind(now)
-        .bind(i64::from(limit))
-        .fetch_all(&self.db)
-        .await
-        .map_err(other)?;
-        rows.iter().map(|id| parse_uuid(id).map(TicketId)).collect()
+        // SQLite: one writer for the whole transaction; PostgreSQL: the chosen rows are
+        // locked and rows another sweeper holds are skipped.
+        let mut tx = self.db.begin_immediate().await.map_err(other)?;
+        let sql = format!(
+            "select id, next_sla_check_at from tickets where next_sla_check_at is not null \
+             and next_sla_check_at <= $1 order by next_sla_check_at, id limit $2{}",
+            self.db.pick("", " for update skip locked")
+        );
+        let rows = query(sql)
+            .bind(now)
+            .bind(i64::from(limit))
+            .fetch_all(&mut tx)
+            .await
+            .map_err(other)?;
+        let mut claimed = rows
+            .iter()
+            .map(|r| {
+                Ok((
+                    col::<DateTime<Utc>>(r, "next_sla_check_at")?,
+                    TicketId(uuid_col(r, "id")?),
+                ))
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        if !claimed.is_empty() {
+            let mut q = Builder::new("update tickets set next_sla_check_at = ");
+            q.push_bind(lease_until)
+                .push(" where id in (")
+                .push_list(claimed.iter().map(|(_, id)| id.0))
+                .push(")");
+            q.build().execute(&mut tx).await.map_err(other)?;
+        }
+        tx.commit().await.map_err(other)?;
+        claimed.sort_by_key(|(was, id)| (*was, id.0));
+        Ok(claimed.into_iter().map(|(_, id)| id).collect())
     }
 
     async fn open_ticket_ids(&self) -> Result<Vec<TicketId>, StoreError> {
