@@ -2,8 +2,11 @@
 //! (screen pops and agent-state changes), counting each user's open connections, and the
 //! wallboard's change signal: every successful ticket, call or agent-state write goes
 //! through [`with_live`]'s store wrappers, which bump a counter that open wallboards watch
-//! (a `watch` channel, so a burst of writes wakes a wallboard once). One instance serves its
-//! own connections; PostgreSQL LISTEN/NOTIFY will carry events between instances (issue 8).
+//! (a `watch` channel, so a burst of writes wakes a wallboard once). Each instance serves
+//! its own connections; with several instances the hub also hands every event and change
+//! signal to a relay (the server's PostgreSQL LISTEN/NOTIFY fan-out), and the relay
+//! delivers what other instances sent through [`LiveHub::deliver`] and
+//! [`LiveHub::changed_here`].
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -35,16 +38,75 @@ pub enum LivePayload {
     Pop(Box<ScreenPop>),
     /// The agent's state changed, e.g. by a CTI event (SSE event `state`).
     State(AgentStateView),
+    /// An event another instance sent, as it goes on the wire.
+    Relayed {
+        /// Which event.
+        kind: LiveKind,
+        /// Its JSON data.
+        data: String,
+    },
+}
+
+/// The kinds of live event (the SSE event names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LiveKind {
+    /// `pop`: a screen pop.
+    Pop,
+    /// `state`: the agent's state.
+    State,
+}
+
+impl LiveKind {
+    /// The SSE event name (also the code the relay stores).
+    pub fn code(self) -> &'static str {
+        match self {
+            LiveKind::Pop => "pop",
+            LiveKind::State => "state",
+        }
+    }
+
+    /// The kind of a code.
+    pub fn from_code(code: &str) -> Option<LiveKind> {
+        [LiveKind::Pop, LiveKind::State]
+            .into_iter()
+            .find(|k| k.code() == code)
+    }
 }
 
 impl LivePayload {
-    /// The SSE event name and its JSON data.
-    pub fn event(&self) -> (&'static str, String) {
+    /// The SSE event and its JSON data.
+    pub fn encoded(&self) -> (LiveKind, String) {
         match self {
-            LivePayload::Pop(p) => ("pop", serde_json::to_string(p).unwrap_or_default()),
-            LivePayload::State(s) => ("state", serde_json::to_string(s).unwrap_or_default()),
+            LivePayload::Pop(p) => (LiveKind::Pop, serde_json::to_string(p).unwrap_or_default()),
+            LivePayload::State(s) => (
+                LiveKind::State,
+                serde_json::to_string(s).unwrap_or_default(),
+            ),
+            LivePayload::Relayed { kind, data } => (*kind, data.clone()),
         }
     }
+
+    /// The SSE event name and its JSON data.
+    pub fn event(&self) -> (&'static str, String) {
+        let (kind, data) = self.encoded();
+        (kind.code(), data)
+    }
+}
+
+/// What the hub hands to the relay for the other instances.
+#[derive(Debug, Clone)]
+pub enum Relayed {
+    /// An event for a user who may be connected elsewhere.
+    Event {
+        /// Who should see it.
+        user: UserId,
+        /// Which event.
+        kind: LiveKind,
+        /// Its JSON data.
+        data: String,
+    },
+    /// Something the wallboard shows changed.
+    Changed,
 }
 
 /// An event for one user.
@@ -63,6 +125,7 @@ pub struct LiveHub {
     open: Arc<Mutex<HashMap<UserId, usize>>>,
     closing: Arc<watch::Sender<bool>>,
     changes: Arc<watch::Sender<u64>>,
+    relay: Option<tokio::sync::mpsc::UnboundedSender<Relayed>>,
 }
 
 impl Default for LiveHub {
@@ -72,6 +135,7 @@ impl Default for LiveHub {
             open: Arc::default(),
             closing: Arc::new(watch::channel(false).0),
             changes: Arc::new(watch::channel(0).0),
+            relay: None,
         }
     }
 }
@@ -101,8 +165,38 @@ impl Drop for Subscription {
 }
 
 impl LiveHub {
-    /// Sends an event; returns how many of the user's connections are open to see it.
+    /// A hub that also hands every event and change signal to `relay` (for the other
+    /// instances).
+    pub fn with_relay(relay: tokio::sync::mpsc::UnboundedSender<Relayed>) -> LiveHub {
+        LiveHub {
+            relay: Some(relay),
+            ..LiveHub::default()
+        }
+    }
+
+    /// Whether events also go to other instances.
+    pub fn relays(&self) -> bool {
+        self.relay.is_some()
+    }
+
+    /// Sends an event to the user's connections on this instance and, through the relay,
+    /// on the others; returns how many of the user's connections on this instance are open
+    /// to see it.
     pub fn send(&self, event: LiveEvent) -> usize {
+        if let Some(relay) = &self.relay {
+            let (kind, data) = event.payload.encoded();
+            let _ = relay.send(Relayed::Event {
+                user: event.user,
+                kind,
+                data,
+            });
+        }
+        self.deliver(event)
+    }
+
+    /// Delivers an event to the user's connections on this instance only (what the relay
+    /// calls for events from other instances); returns how many were open.
+    pub fn deliver(&self, event: LiveEvent) -> usize {
         let open = self
             .open
             .lock()
@@ -119,8 +213,16 @@ impl LiveHub {
         self.closing.send_replace(true);
     }
 
-    /// Something the wallboard shows changed.
+    /// Something the wallboard shows changed (here; the relay tells the other instances).
     pub fn changed(&self) {
+        if let Some(relay) = &self.relay {
+            let _ = relay.send(Relayed::Changed);
+        }
+        self.changed_here();
+    }
+
+    /// Signals a change to this instance's wallboards only (a change on another instance).
+    pub fn changed_here(&self) {
         self.changes.send_modify(|n| *n = n.wrapping_add(1));
     }
 

@@ -10,6 +10,7 @@
 pub mod api;
 pub mod billing_http;
 pub mod config;
+pub mod fanout;
 pub mod seed;
 pub mod simulate;
 pub mod startup;

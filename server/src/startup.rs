@@ -60,6 +60,7 @@ pub struct Application {
 /// Background jobs of one instance: expired-session cleanup, the SLA sweeper and the hourly
 /// arrears check (bills fall due without a new import).
 struct Background {
+    fanout: Option<crate::fanout::Fanout>,
     cleanup: tokio::task::JoinHandle<()>,
     sweeper: Option<tokio::task::JoinHandle<()>>,
     collections: Option<tokio::task::JoinHandle<()>>,
@@ -67,6 +68,9 @@ struct Background {
 
 impl Background {
     fn stop(&self) {
+        if let Some(f) = &self.fanout {
+            f.stop();
+        }
         self.cleanup.abort();
         for job in [&self.sweeper, &self.collections].into_iter().flatten() {
             job.abort();
@@ -139,7 +143,14 @@ impl Application {
             Some(path) => Arc::new(app::messaging::SpoolSender::new(path.clone())),
             None => Arc::new(app::messaging::LogSender),
         };
-        let live = app::live::LiveHub::default();
+        // Several instances share PostgreSQL: live events fan out through LISTEN/NOTIFY.
+        let (live, fanout) = match backend.sql.postgres_pool() {
+            Some(pool) => {
+                let (hub, fanout) = crate::fanout::start(pool.clone()).await?;
+                (hub, Some(fanout))
+            }
+            None => (app::live::LiveHub::default(), None),
+        };
         let state = AppState {
             billing,
             search,
@@ -225,6 +236,7 @@ impl Application {
             router,
             state,
             background: Background {
+                fanout,
                 cleanup,
                 sweeper,
                 collections,

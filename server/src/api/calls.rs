@@ -96,8 +96,11 @@ pub struct CtiResponse {
     /// False when the event was a duplicate.
     changed: bool,
     warnings: Vec<CtiWarning>,
-    /// Open consoles the screen pop reached.
+    /// Open consoles on this instance the screen pop reached.
     popped: usize,
+    /// Whether the pop was also sent to the other instances (PostgreSQL deployments), where
+    /// the agent's console may be open.
+    relayed: bool,
 }
 
 /// `POST /api/v1/cti/events`: a bearer token with scope `cti`, or an administrator's
@@ -115,7 +118,7 @@ pub async fn cti_event(
     let out = handle_event(&state.stores, now, event)
         .await
         .map_err(|e| caller.desk_error(&e))?;
-    let mut popped = 0;
+    let (mut popped, mut relayed) = (0, false);
     if let Some(user) = out.pop_for {
         let locale = state
             .stores
@@ -130,7 +133,8 @@ pub async fn cti_event(
                 popped = state.live.send(LiveEvent {
                     user,
                     payload: LivePayload::Pop(Box::new(pop)),
-                })
+                });
+                relayed = state.live.relays();
             }
             Err(e) => tracing::warn!(error = ?e, "screen pop failed"),
         }
@@ -156,6 +160,7 @@ pub async fn cti_event(
         changed: out.changed,
         warnings: out.warnings,
         popped,
+        relayed,
     }))
 }
 

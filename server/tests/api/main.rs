@@ -5,6 +5,7 @@
 mod auth;
 mod calls;
 mod console;
+mod instances;
 mod knowledge;
 mod migrations;
 mod pages;

@@ -38,6 +38,7 @@ pub struct TestApp {
     pub state: AppState,
     _dir: Arc<tempfile::TempDir>,
     _postgres: Option<Arc<crate::pg::Server>>,
+    pg_pool: Option<sqlx::PgPool>,
     stop: Option<oneshot::Sender<()>>,
 }
 
@@ -88,6 +89,14 @@ impl TestApp {
             .await
             .expect("the application builds");
         let base = format!("http://{}", app.local_addr());
+        let pg_pool = match db_url.starts_with("postgres") {
+            true => Some(
+                sqlx::PgPool::connect(&db_url)
+                    .await
+                    .expect("a PostgreSQL pool"),
+            ),
+            false => None,
+        };
         let state = app.state().clone();
         let (stop, stopped) = oneshot::channel();
         tokio::spawn(app.run_until(async move {
@@ -99,6 +108,7 @@ impl TestApp {
             state,
             _dir: dir,
             _postgres: None,
+            pg_pool,
             stop: Some(stop),
         }
     }
@@ -136,6 +146,11 @@ impl TestApp {
                     .find(|w| w.len() == 6)
                     .map(str::to_owned)
             })
+    }
+
+    /// A pool on the instance's PostgreSQL database (none on SQLite).
+    pub fn postgres_pool(&self) -> Option<sqlx::PgPool> {
+        self.pg_pool.clone()
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -1,0 +1,178 @@
+//! Several instances on one PostgreSQL database (the server of `crate::pg`): a call posted
+//! to one instance pops the screen of an agent connected to another, and a ticket written on
+//! one wakes wallboards on the other; sessions are shared; two sweepers running at once over
+//! 10 000 due tickets raise every SLA event exactly once.
+
+use std::sync::Arc;
+
+use chrono::Duration;
+use loopdesk::clock::Clock;
+use loopdesk::user::LoginName;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use crate::pg;
+use crate::test_app::{login, session_cookie, TestApp, PASSWORD};
+
+/// Two instances on one fresh database (the first seeds the demo data).
+async fn two_instances(server: &pg::Server) -> (TestApp, TestApp) {
+    let url = server.fresh_database().await;
+    let a = TestApp::spawn_on(Arc::new(tempfile::tempdir().unwrap()), url.clone()).await;
+    let b = TestApp::spawn_on(Arc::new(tempfile::tempdir().unwrap()), url).await;
+    (a, b)
+}
+
+/// Reads a server-sent event stream until an event named `name` arrives; its data.
+async fn next_event(stream: &mut reqwest::Response, name: &str) -> Value {
+    let mut text = String::new();
+    loop {
+        if let Some(block) = text
+            .split("\n\n")
+            .find(|b| b.lines().any(|l| l == format!("event: {name}")))
+        {
+            let data = block
+                .lines()
+                .find_map(|l| l.strip_prefix("data: "))
+                .expect("a data line");
+            return serde_json::from_str(data).unwrap_or(Value::String(data.to_owned()));
+        }
+        let chunk = stream
+            .chunk()
+            .await
+            .unwrap()
+            .expect("the stream stays open");
+        text.push_str(&String::from_utf8_lossy(&chunk));
+    }
+}
+
+#[tokio::test]
+async fn a_call_posted_to_one_instance_pops_the_screen_on_another() {
+    let server = pg::Server::start();
+    let (a, b) = two_instances(&server).await;
+
+    // Sessions live in the database: signed in on A, known on B.
+    let agent = b.client();
+    let r = a.api_login(&agent, "agent", PASSWORD).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let cookie = session_cookie(&r).expect("a session cookie");
+    assert_eq!(b.me_with_cookie(&cookie).await.status(), StatusCode::OK);
+
+    // The agent's console is connected to B.
+    let mut stream = agent.get(b.url("/api/v1/live")).send().await.unwrap();
+    assert_eq!(stream.status(), StatusCode::OK);
+
+    let admin = login(&a, "admin").await;
+    let r: Value = admin
+        .post(a.url("/api/v1/cti/events"))
+        .json(
+            &json!({"event": "newCall", "call_id": "x1", "direction": "in",
+                      "from": "13800000001", "to": "10000", "agent": "agent",
+                      "at": "2026-11-23T02:00:00Z"}),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(r["popped"], 0, "no console on A: {r}");
+    assert_eq!(r["relayed"], true, "{r}");
+    let pop = next_event(&mut stream, "pop").await;
+    assert_eq!(pop["call_id"], "x1");
+    assert_eq!(pop["customer"]["name"], "张明");
+    assert_eq!(pop["number"], "138****0001");
+
+    // A wallboard on B hears of a ticket written on A.
+    let supervisor = login(&b, "supervisor").await;
+    let mut wallboard = supervisor
+        .get(b.url("/api/v1/wallboard/live"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wallboard.status(), StatusCode::OK);
+    let customer = pop["customer"]["id"].as_str().unwrap().to_owned();
+    let (s, t) = crate::test_app::post(
+        &a,
+        &login(&a, "agent").await,
+        "/api/v1/tickets",
+        json!({"kind": "inquiry", "channel": "phone", "customer": customer,
+               "subject": "套餐咨询"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{t}");
+    next_event(&mut wallboard, "changed").await;
+}
+
+#[tokio::test]
+async fn two_sweepers_at_once_raise_every_sla_event_exactly_once() {
+    const TICKETS: usize = 10_000;
+    let server = pg::Server::start();
+    let (a, b) = two_instances(&server).await;
+    let stores = a.state.stores.clone();
+    let (agent, _) = stores
+        .users
+        .find_for_login(&LoginName::Username("agent".into()))
+        .await
+        .unwrap()
+        .expect("the demo agent");
+    let customer = stores
+        .customers
+        .customers_by_phone("13900000002")
+        .await
+        .unwrap()
+        .remove(0);
+    let now = a.clock.now();
+    // Complaints not registered on a call: the acknowledge target (2 h, 24x7) warns at
+    // 90 minutes.
+    let mut writers = tokio::task::JoinSet::new();
+    for w in 0..8 {
+        let (stores, agent) = (stores.clone(), agent.clone());
+        writers.spawn(async move {
+            for i in (w..TICKETS).step_by(8) {
+                let input = serde_json::from_value(json!({
+                    "kind": "complaint", "complexity": "general", "channel": "phone",
+                    "customer": customer.id.0, "subject": format!("sweep {i}")}))
+                .unwrap();
+                app::desk::register(&stores, now, &agent, input)
+                    .await
+                    .unwrap();
+            }
+        });
+    }
+    while let Some(done) = writers.join_next().await {
+        done.unwrap();
+    }
+    let later = now + Duration::minutes(91);
+    let (oa, ob) = tokio::join!(
+        app::desk::run_once(&a.state.stores, later, 500),
+        app::desk::run_once(&b.state.stores, later, 500),
+    );
+    let (oa, ob) = (oa.unwrap(), ob.unwrap());
+    println!("sweeper A: {oa:?}\nsweeper B: {ob:?}");
+    let pool = a_pool(&a);
+    let (events, tickets): (i64, i64) = sqlx::query_as(
+        "select count(*), count(distinct e.ticket_id) from ticket_events e \
+         join tickets t on t.id = e.ticket_id \
+         where t.subject like 'sweep %' and e.code = 'sla_warning'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(tickets, TICKETS as i64, "every ticket warned");
+    assert_eq!(events, TICKETS as i64, "no ticket warned twice");
+    assert!(
+        oa.warnings + ob.warnings >= TICKETS,
+        "the sweepers report what they raised"
+    );
+    // A second round at the same moment finds nothing left to raise.
+    let (ra, rb) = tokio::join!(
+        app::desk::run_once(&a.state.stores, later, 500),
+        app::desk::run_once(&b.state.stores, later, 500),
+    );
+    assert_eq!(ra.unwrap().warnings + rb.unwrap().warnings, 0);
+}
+
+/// The PostgreSQL pool under an instance.
+fn a_pool(app: &TestApp) -> sqlx::PgPool {
+    app.postgres_pool().expect("a PostgreSQL instance")
+}
