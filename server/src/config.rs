@@ -90,6 +90,13 @@ pub enum Command {
     },
     /// Post simulated call traffic to a running server.
     Simulate(crate::simulate::SimOptions),
+    /// Copy a SQLite database into an empty PostgreSQL database and verify the copy.
+    MigrateData {
+        /// `sqlite://…`
+        from: String,
+        /// `postgres://…`
+        to: String,
+    },
     /// Print help.
     Help,
 }
@@ -103,6 +110,22 @@ impl Command {
                 return Ok(Command::Help);
             }
             return crate::simulate::SimOptions::from_args(&args[1..]).map(Command::Simulate);
+        }
+        if args.first().map(String::as_str) == Some("migrate-data") {
+            let (mut from, mut to) = (None, None);
+            let mut rest = args[1..].iter();
+            while let Some(arg) = rest.next() {
+                match arg.as_str() {
+                    "--from" => from = rest.next().cloned(),
+                    "--to" => to = rest.next().cloned(),
+                    "-h" | "--help" => return Ok(Command::Help),
+                    other => return Err(format!("unknown argument {other:?}")),
+                }
+            }
+            return match (from, to) {
+                (Some(from), Some(to)) => Ok(Command::MigrateData { from, to }),
+                _ => Err("migrate-data needs --from sqlite://… and --to postgres://…".into()),
+            };
         }
         let mut demo = false;
         for arg in args {
@@ -127,11 +150,17 @@ USAGE:
                     [--wait MEAN_S] [--handle MEAN_S] [--agents a,b] [--speed X]
                     [--customers N] [--seed N] [--login NAME] [--password PW]
                     [--token ldk_…]
+    server migrate-data --from sqlite://FILE --to postgres://USER@HOST/DB
 
 OPTIONS:
     --demo       seed demo data (departments, staff, a customer) into an empty database;
                  does nothing to a database that already has users
     -h, --help   print this help
+
+MIGRATE-DATA copies every table of a SQLite database (migrated to the current schema first)
+into an empty PostgreSQL database in one transaction, then verifies it: row counts and a
+digest of every table on both sides, and every ticket's event hash chain. Sessions are not
+copied.
 
 SIMULATE posts CTI traffic to a running server: Poisson arrivals, abandoned calls, answer
 waits and handle times in simulated time (defaults: 20 calls, 6 per minute, 15 % abandon,

@@ -11,6 +11,7 @@ pub mod api;
 pub mod billing_http;
 pub mod config;
 pub mod fanout;
+pub mod migrate_data;
 pub mod seed;
 pub mod simulate;
 pub mod startup;

@@ -11,7 +11,8 @@
 
 use std::marker::PhantomData;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use futures_util::stream::{BoxStream, StreamExt, TryStreamExt};
 use sqlx::postgres::{PgArgumentBuffer, PgPool, PgRow, PgTypeInfo, PgValueRef, Postgres};
 use sqlx::sqlite::{SqlitePool, SqliteRow};
 use sqlx::{Column, Row as _, Sqlite, Transaction, TypeInfo, ValueRef};
@@ -375,6 +376,21 @@ impl Query {
         run!(self, on, fetch_one, Row::Sqlite, Row::Postgres)
     }
 
+    /// The rows one by one as the database returns them (for reading whole tables without
+    /// holding them in memory).
+    pub fn fetch<'a>(&'a self, db: &'a Db) -> BoxStream<'a, Result<Row, sqlx::Error>> {
+        match db {
+            Db::Sqlite(p) => bind_sqlite!(sqlx::query::<Sqlite>(&self.sql), &self.args)
+                .fetch(p)
+                .map_ok(Row::Sqlite)
+                .boxed(),
+            Db::Postgres(p) => bind_postgres!(sqlx::query::<Postgres>(&self.sql), &self.args)
+                .fetch(p)
+                .map_ok(Row::Postgres)
+                .boxed(),
+        }
+    }
+
     /// The first row, if any.
     pub async fn fetch_optional<'a>(
         &self,
@@ -700,6 +716,19 @@ impl FromDb for NaiveDate {
             "DATE" => row.try_get(i),
             _ => parse_date(&row.try_get::<String, _>(i)?, i),
         }
+    }
+}
+
+/// A `timestamp` without time zone (the report rollups' UTC hours): `YYYY-MM-DDTHH` text on
+/// SQLite.
+impl FromDb for NaiveDateTime {
+    fn from_sqlite(row: &SqliteRow, i: usize) -> Result<Self, sqlx::Error> {
+        let text: String = row.try_get(i)?;
+        NaiveDateTime::parse_from_str(&format!("{text}:00:00"), "%Y-%m-%dT%H:%M:%S")
+            .map_err(|_| bad(i, format!("bad hour {text:?}")))
+    }
+    fn from_postgres(row: &PgRow, i: usize) -> Result<Self, sqlx::Error> {
+        row.try_get(i)
     }
 }
 
