@@ -310,3 +310,181 @@ fn migrate_data_takes_a_source_and_a_target() {
     assert!(args(&["migrate-data", "--from", "sqlite://a.db"]).is_err());
     assert!(args(&["migrate-data", "--to"]).is_err());
 }
+
+/// A server process (the real binary) on `database_url`; killed when dropped.
+struct Process {
+    child: std::process::Child,
+    base: String,
+}
+
+impl Process {
+    fn start(database_url: &str, demo: bool) -> Process {
+        use std::io::BufRead;
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_server"));
+        if demo {
+            cmd.arg("--demo");
+        }
+        let mut child = cmd
+            .env("DATABASE_URL", database_url)
+            .env("LOOPDESK_ADDR", "127.0.0.1:0")
+            .env("LOOPDESK_DEMO_HISTORY_DAYS", "0")
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("the server binary starts");
+        let out = child.stdout.take().expect("stdout");
+        let mut lines = std::io::BufReader::new(out).lines();
+        let base = loop {
+            let line = lines
+                .next()
+                .expect("the server prints its address before anything fails")
+                .expect("stdout");
+            if let Some(rest) = line.split("running at ").nth(1) {
+                break rest.trim().to_owned();
+            }
+        };
+        // Keep reading so the server never blocks on a full pipe.
+        std::thread::spawn(move || lines.for_each(drop));
+        Process { child, base }
+    }
+
+    /// SIGKILL: no graceful shutdown, open connections cut.
+    fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+async fn signed_in(base: &str, user: &str) -> reqwest::Client {
+    let c = reqwest::Client::builder()
+        .cookie_store(true)
+        .timeout(std::time::Duration::from_secs(30))
+        .build()
+        .unwrap();
+    let r = c
+        .post(format!("{base}/api/v1/session"))
+        .json(&json!({"username": user, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    c
+}
+
+#[tokio::test]
+async fn killing_one_instance_mid_load_loses_no_accepted_write() {
+    let server = pg::Server::start();
+    let url = server.fresh_database().await;
+    let mut a = Process::start(&url, true);
+    let b = Process::start(&url, false);
+    let customer = {
+        let c = signed_in(&b.base, "agent").await;
+        let found: Value = c
+            .get(format!("{}/api/v1/customers?phone=13900000002", b.base))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        found[0]["id"]
+            .as_str()
+            .expect("the demo customer")
+            .to_owned()
+    };
+    // Eight agents register tickets, alternating between the instances; A is killed once
+    // 100 registrations were accepted.
+    let accepted = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let (killed_tx, killed_rx) = tokio::sync::watch::channel(false);
+    let progress = Arc::new(tokio::sync::Notify::new());
+    let mut agents = tokio::task::JoinSet::new();
+    for w in 0..8 {
+        let (a_base, b_base) = (a.base.clone(), b.base.clone());
+        let (accepted, customer) = (accepted.clone(), customer.clone());
+        let killed = killed_rx.clone();
+        let progress = progress.clone();
+        agents.spawn(async move {
+            let on_a = signed_in(&a_base, "agent").await;
+            let on_b = signed_in(&b_base, "agent").await;
+            let (mut refused, mut i) = (0u32, 0u32);
+            while i < 60 {
+                let (c, base) = match i % 2 {
+                    0 => (&on_a, &a_base),
+                    _ => (&on_b, &b_base),
+                };
+                i += 1;
+                let sent = c
+                    .post(format!("{base}/api/v1/tickets"))
+                    .json(
+                        &json!({"kind": "inquiry", "channel": "phone", "customer": customer,
+                                  "subject": format!("load {w}-{i}")}),
+                    )
+                    .send()
+                    .await;
+                match sent {
+                    Ok(r) if r.status() == StatusCode::CREATED => {
+                        let t: Value = r.json().await.unwrap();
+                        accepted
+                            .lock()
+                            .unwrap()
+                            .push(t["id"].as_str().unwrap().to_owned());
+                        progress.notify_one();
+                    }
+                    Ok(r) => panic!("{base}: {} {}", r.status(), r.text().await.unwrap()),
+                    // Only the killed instance may fail to answer.
+                    Err(e) => {
+                        assert!(*killed.borrow() && base == &a_base, "{base}: {e}");
+                        refused += 1;
+                    }
+                }
+            }
+            refused
+        });
+    }
+    while accepted.lock().unwrap().len() < 100 {
+        progress.notified().await;
+    }
+    killed_tx.send_replace(true);
+    a.kill();
+    let mut refused = 0;
+    while let Some(r) = agents.join_next().await {
+        refused += r.unwrap();
+    }
+    let accepted = accepted.lock().unwrap().clone();
+    println!(
+        "accepted {} registrations, {refused} refused by the killed instance",
+        accepted.len()
+    );
+    assert!(refused > 0, "A was killed while agents were still using it");
+    // Every accepted ticket is there, with its registration event, on the surviving instance.
+    let c = signed_in(&b.base, "supervisor").await;
+    for id in &accepted {
+        let log: Value = c
+            .get(format!("{}/api/v1/tickets/{id}/events", b.base))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(log["chain_intact"], true, "{id}: {log}");
+    }
+    let pool = sqlx::PgPool::connect(&url).await.unwrap();
+    let stored: i64 =
+        sqlx::query_scalar("select count(*) from tickets where subject like 'load %'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert!(
+        stored >= accepted.len() as i64,
+        "accepted {}, stored {stored}",
+        accepted.len()
+    );
+}
