@@ -59,3 +59,34 @@ install_browser_tools() {
   log "installing Playwright (no browser download)"
   (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
 }
+
+# A throw-away PostgreSQL cluster for the test passes: Debian's server binaries, a fresh data
+# directory under /tmp, loopback only, no system service. As root it runs as the `postgres`
+# user (initdb refuses root). Sets LOOPDESK_TEST_POSTGRES (the tests create a database per
+# test on it) and stops and removes the cluster when the calling script exits.
+start_test_postgres() {
+  local bin dir port run_as=()
+  bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+  dir=$(mktemp -d /tmp/loopdesk-pg.XXXXXX)
+  if [ "$(id -u)" -eq 0 ]; then
+    chown postgres "$dir"
+    run_as=(runuser -u postgres --)
+  fi
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  log "starting a throw-away PostgreSQL cluster on 127.0.0.1:$port"
+  "${run_as[@]}" "$bin/initdb" -D "$dir/data" -A trust -U postgres -E UTF8 --no-sync >/dev/null
+  "${run_as[@]}" "$bin/pg_ctl" start -D "$dir/data" -w -s -l "$dir/server.log" \
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400"
+  PG_TEST_DIR=$dir PG_TEST_BIN=$bin
+  trap 'stop_test_postgres' EXIT
+  export LOOPDESK_TEST_POSTGRES="postgres://postgres@127.0.0.1:$port"
+}
+
+stop_test_postgres() {
+  if [ -n "${PG_TEST_DIR:-}" ] && [ -d "$PG_TEST_DIR/data" ]; then
+    local run_as=()
+    [ "$(id -u)" -eq 0 ] && run_as=(runuser -u postgres --)
+    "${run_as[@]}" "$PG_TEST_BIN/pg_ctl" stop -D "$PG_TEST_DIR/data" -m fast -s || true
+    rm -rf "$PG_TEST_DIR"
+  fi
+}

@@ -463,7 +463,7 @@ impl AuditStore for SqlBackend {
     }
 
     async fn recent(&self, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
-        let rows = query(&format!(
+        let rows = query(format!(
             "select {AUDIT_COLUMNS} from audit_log order by id desc limit $1"
         ))
         .bind(i64::from(limit))
@@ -474,7 +474,7 @@ impl AuditStore for SqlBackend {
     }
 
     async fn about(&self, subject: &str, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
-        let rows = query(&format!(
+        let rows = query(format!(
             "select {AUDIT_COLUMNS} from audit_log where subject = $1 order by id desc limit $2"
         ))
         .bind(subject)

@@ -14,6 +14,29 @@ pub struct Server {
     base: String,
     /// The cluster this process started, if any (stopped when the server is dropped).
     _cluster: Option<Cluster>,
+    /// Databases made on a shared server (dropped with this value, so a long test run does
+    /// not fill the disk).
+    made: std::sync::Mutex<Vec<String>>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if self._cluster.is_some() {
+            return; // the whole cluster goes
+        }
+        let made = self.made.lock().map(|m| m.clone()).unwrap_or_default();
+        for name in made {
+            // psql is the client of the server package the tests use.
+            let _ = Command::new("psql")
+                .arg(format!("{}/postgres", self.base))
+                .args([
+                    "-q",
+                    "-c",
+                    &format!("drop database if exists {name} with (force)"),
+                ])
+                .output();
+        }
+    }
 }
 
 struct Cluster {
@@ -85,6 +108,7 @@ impl Server {
             return Server {
                 base: url.trim_end_matches('/').to_owned(),
                 _cluster: None,
+                made: Default::default(),
             };
         }
         let bin = server_bin();
@@ -156,6 +180,7 @@ impl Server {
         Server {
             base: format!("postgres://postgres@127.0.0.1:{port}"),
             _cluster: Some(cluster),
+            made: Default::default(),
         }
     }
 
@@ -171,6 +196,9 @@ impl Server {
             .await
             .unwrap();
         admin.close().await.unwrap();
+        if let Ok(mut made) = self.made.lock() {
+            made.push(name.clone());
+        }
         format!("{}/{name}", self.base)
     }
 }

@@ -86,7 +86,7 @@ async fn upsert_account(
     a: &Account,
     now: DateTime<Utc>,
 ) -> Result<Option<bool>, StoreError> {
-    let row = query(&format!(
+    let row = query(format!(
         "select {ACCOUNT_COLUMNS} from billing_accounts where number = $1"
     ))
     .bind(&a.number)
@@ -239,7 +239,7 @@ impl BillingStore for SqlBackend {
     }
 
     async fn account(&self, number: &str) -> Result<Option<Account>, StoreError> {
-        let row = query(&format!(
+        let row = query(format!(
             "select {ACCOUNT_COLUMNS} from billing_accounts where number = $1"
         ))
         .bind(number)
@@ -250,7 +250,7 @@ impl BillingStore for SqlBackend {
     }
 
     async fn customer_accounts(&self, customer: CustomerId) -> Result<Vec<Account>, StoreError> {
-        let rows = query(&format!(
+        let rows = query(format!(
             "select {ACCOUNT_COLUMNS} from billing_accounts where customer_id = $1 order by number"
         ))
         .bind(customer.0)
@@ -306,7 +306,7 @@ impl BillingStore for SqlBackend {
     }
 
     async fn owing_accounts(&self, limit: u32) -> Result<Vec<Account>, StoreError> {
-        let rows = query(&format!(
+        let rows = query(format!(
             "select {ACCOUNT_COLUMNS} from billing_accounts where balance_fen < 0 \
              and status <> 'closed' order by balance_fen, number limit $1"
         ))
@@ -561,7 +561,7 @@ impl TokenStore for SqlBackend {
         &self,
         prefix: &str,
     ) -> Result<Option<(ApiToken, String)>, StoreError> {
-        let row = query(&format!(
+        let row = query(format!(
             "select {TOKEN_COLUMNS} from api_tokens where prefix = $1"
         ))
         .bind(prefix)
@@ -572,7 +572,7 @@ impl TokenStore for SqlBackend {
     }
 
     async fn tokens(&self) -> Result<Vec<ApiToken>, StoreError> {
-        let rows = query(&format!(
+        let rows = query(format!(
             "select {TOKEN_COLUMNS} from api_tokens order by created_at desc, id"
         ))
         .fetch_all(&self.db)

@@ -115,7 +115,7 @@ impl CustomerStore for SqlBackend {
     }
 
     async fn get_customer(&self, id: CustomerId) -> Result<Customer, StoreError> {
-        let row = query(&format!(
+        let row = query(format!(
             "select {CUSTOMER_COLUMNS} from customers where id = $1"
         ))
         .bind(id.0)
@@ -336,7 +336,7 @@ async fn append_events(
     Ok(())
 }
 
-fn push_filters<'a>(q: &mut Builder, f: &'a TicketQuery) {
+fn push_filters(q: &mut Builder, f: &TicketQuery) {
     q.push(" where 1 = 1");
     if !f.states.is_empty() {
         q.push(" and t.state in (");

@@ -64,7 +64,7 @@ fn open_states() -> String {
 }
 
 /// The optional filters, on ticket columns aliased `t`.
-fn push_filters<'a>(q: &mut Builder, f: &'a ReportFilter) {
+fn push_filters(q: &mut Builder, f: &ReportFilter) {
     if let Some(d) = f.department {
         q.push(" and t.department_id = ").push_bind(d.0);
     }
@@ -641,7 +641,7 @@ impl ReportStore for SqlBackend {
     ) -> Result<Vec<CallInterval>, StoreError> {
         // Grouped by UTC half hour, shifted to local time here (exact for offsets in whole
         // half hours).
-        let rows = query(&format!(
+        let rows = query(format!(
             "select {} as utc_hour, {} as late_half, \
              sum(case when c.answered_at is not null or c.ended_at is not null then 1 else 0 end) \
                  as offered, \

@@ -135,7 +135,7 @@ impl WorkStore for SqlBackend {
     }
 
     async fn get_task(&self, id: Uuid) -> Result<OutboundTask, StoreError> {
-        let row = query(&format!("select {TASK_COLUMNS} from tasks where id = $1"))
+        let row = query(format!("select {TASK_COLUMNS} from tasks where id = $1"))
             .bind(id)
             .fetch_one(&self.db)
             .await
@@ -224,7 +224,7 @@ impl WorkStore for SqlBackend {
     }
 
     async fn ticket_outbound_tasks(&self, id: TicketId) -> Result<Vec<OutboundTask>, StoreError> {
-        let rows = query(&format!(
+        let rows = query(format!(
             "select {TASK_COLUMNS} from tasks where ticket_id = $1 order by created_at, id"
         ))
         .bind(id.0)
