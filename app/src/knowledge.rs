@@ -90,6 +90,38 @@ pub async fn rebuild_index(stores: &Stores, index: &dyn SearchIndex) -> Result<u
     Ok(index.len())
 }
 
+/// Brings one document of the index up to date with the store: an article's live version or
+/// a flow's published version, or its removal when there is none (another instance changed
+/// it).
+pub async fn refresh_doc(
+    stores: &Stores,
+    index: &dyn SearchIndex,
+    id: Uuid,
+) -> Result<(), DeskError> {
+    match stores.knowledge.article(id).await {
+        Ok(rec) => return reindex_article(stores, index, &rec.article).await,
+        Err(StoreError::NotFound) => {}
+        Err(e) => return Err(e.into()),
+    }
+    match stores.flows.flow(id).await {
+        Ok(f) => match f.live {
+            Some(v) => {
+                let doc = stores.flows.flow_version(f.id, v).await?.search_doc(&f);
+                index.upsert(vec![doc]).map_err(internal)
+            }
+            None => index.remove(id).map_err(internal),
+        },
+        Err(StoreError::NotFound) => index.remove(id).map_err(internal),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Reloads the synonym groups from the store (another instance changed them).
+pub async fn refresh_synonyms(stores: &Stores, index: &dyn SearchIndex) -> Result<(), DeskError> {
+    index.set_synonyms(&stores.knowledge.synonyms().await?);
+    Ok(())
+}
+
 async fn reindex_article(
     stores: &Stores,
     index: &dyn SearchIndex,

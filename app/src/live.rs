@@ -107,6 +107,10 @@ pub enum Relayed {
     },
     /// Something the wallboard shows changed.
     Changed,
+    /// A knowledge document (article or flow) was indexed or removed here.
+    SearchDoc(uuid::Uuid),
+    /// The search synonyms changed.
+    Synonyms,
 }
 
 /// An event for one user.

@@ -4,12 +4,21 @@
 //! writes sends one). Every instance `LISTEN`s on both channels and delivers what other
 //! instances sent to its own connections. The event body travels through the table because
 //! a NOTIFY payload is limited to 8000 bytes and a screen pop can be larger. Rows older
-//! than a minute are deleted. On SQLite there is one instance and none of this runs.
+//! than a minute are deleted. Each instance keeps its own knowledge search index: an index
+//! change here goes out as `NOTIFY loopdesk_kb, '<instance>:doc:<id>'` (or `:synonyms`) and
+//! the others reload that document or the synonyms from the database. On SQLite there is
+//! one instance and none of this runs.
 
+use std::sync::Arc;
 use std::time::Duration;
 
+use app::knowledge::Index;
 use app::live::{LiveEvent, LiveHub, LiveKind, LivePayload, Relayed};
+use app::state::Stores;
 use chrono::Utc;
+use loopdesk::kb::search::{
+    SearchDoc, SearchError, SearchHit, SearchIndex, SearchQuery, SynonymGroup,
+};
 use loopdesk::user::UserId;
 use sqlx::postgres::{PgListener, PgPool};
 use tokio::sync::mpsc;
@@ -18,6 +27,7 @@ use uuid::Uuid;
 
 const EVENTS: &str = "loopdesk_live";
 const CHANGES: &str = "loopdesk_changed";
+const KNOWLEDGE: &str = "loopdesk_kb";
 
 /// The running fan-out: its tasks stop when this is dropped or stopped.
 pub struct Fanout {
@@ -39,27 +49,74 @@ impl Drop for Fanout {
     }
 }
 
+/// The search index of this instance, telling the other instances of every change.
+struct RelayingIndex {
+    inner: Index,
+    relay: mpsc::UnboundedSender<Relayed>,
+}
+
+impl SearchIndex for RelayingIndex {
+    fn upsert(&self, docs: Vec<SearchDoc>) -> Result<(), SearchError> {
+        let ids: Vec<Uuid> = docs.iter().map(|d| d.id).collect();
+        self.inner.upsert(docs)?;
+        for id in ids {
+            let _ = self.relay.send(Relayed::SearchDoc(id));
+        }
+        Ok(())
+    }
+    fn remove(&self, id: Uuid) -> Result<(), SearchError> {
+        self.inner.remove(id)?;
+        let _ = self.relay.send(Relayed::SearchDoc(id));
+        Ok(())
+    }
+    fn search(&self, query: &SearchQuery) -> Result<Vec<SearchHit>, SearchError> {
+        self.inner.search(query)
+    }
+    fn set_synonyms(&self, groups: &[SynonymGroup]) {
+        self.inner.set_synonyms(groups);
+        let _ = self.relay.send(Relayed::Synonyms);
+    }
+    fn len(&self) -> u64 {
+        self.inner.len()
+    }
+}
+
 /// Starts the fan-out for `pool`: returns the hub to serve this instance's connections
-/// with. Listening has begun when this returns, so nothing another instance sends from
-/// then on is missed.
-pub async fn start(pool: PgPool) -> anyhow::Result<(LiveHub, Fanout)> {
+/// with and the search index to use (`index`, built from the store, wrapped so that its
+/// changes reach the other instances). Listening has begun when this returns, so nothing
+/// another instance sends from then on is missed.
+pub async fn start(
+    pool: PgPool,
+    stores: Stores,
+    index: Index,
+) -> anyhow::Result<(LiveHub, Index, Fanout)> {
     use anyhow::Context;
     let instance = Uuid::new_v4().simple().to_string();
     let mut listener = PgListener::connect_with(&pool)
         .await
         .context("cannot open the LISTEN connection")?;
     listener
-        .listen_all([EVENTS, CHANGES])
+        .listen_all([EVENTS, CHANGES, KNOWLEDGE])
         .await
         .context("cannot LISTEN for live events")?;
     let (tx, rx) = mpsc::unbounded_channel();
-    let hub = LiveHub::with_relay(tx);
+    let hub = LiveHub::with_relay(tx.clone());
+    let relaying: Index = Arc::new(RelayingIndex {
+        inner: index.clone(),
+        relay: tx,
+    });
+    let here = Here {
+        instance: instance.clone(),
+        hub: hub.clone(),
+        stores,
+        index,
+    };
     let tasks = vec![
-        tokio::spawn(publish(pool.clone(), instance.clone(), rx)),
-        tokio::spawn(receive(pool.clone(), instance, listener, hub.clone())),
+        tokio::spawn(publish(pool.clone(), instance, rx)),
+        tokio::spawn(receive(pool.clone(), listener, here)),
         tokio::spawn(prune(pool)),
     ];
-    Ok((hub, Fanout { tasks }))
+    Ok((hub, relaying, Fanout { tasks }))
 }
 
 /// Sends what this instance's hub relays.
@@ -74,6 +131,12 @@ async fn publish(pool: PgPool, instance: String, mut rx: mpsc::UnboundedReceiver
         for item in batch {
             match item {
                 Relayed::Changed => changed = true,
+                Relayed::SearchDoc(id) => {
+                    notify(&pool, KNOWLEDGE, &format!("{instance}:doc:{id}")).await
+                }
+                Relayed::Synonyms => {
+                    notify(&pool, KNOWLEDGE, &format!("{instance}:synonyms")).await
+                }
                 Relayed::Event { user, kind, data } => {
                     let sent = sqlx::query(
                         "with e as (insert into live_events (user_id, event, data, at) \
@@ -95,20 +158,34 @@ async fn publish(pool: PgPool, instance: String, mut rx: mpsc::UnboundedReceiver
             }
         }
         if changed {
-            if let Err(e) = sqlx::query("select pg_notify($1, $2)")
-                .bind(CHANGES)
-                .bind(&instance)
-                .execute(&pool)
-                .await
-            {
-                tracing::warn!(error = %e, "relaying a change signal failed");
-            }
+            notify(&pool, CHANGES, &instance).await;
         }
     }
 }
 
+async fn notify(pool: &PgPool, channel: &str, payload: &str) {
+    if let Err(e) = sqlx::query("select pg_notify($1, $2)")
+        .bind(channel)
+        .bind(payload)
+        .execute(pool)
+        .await
+    {
+        tracing::warn!(error = %e, channel, "NOTIFY failed");
+    }
+}
+
+/// What the receiving side updates on this instance.
+struct Here {
+    instance: String,
+    hub: LiveHub,
+    stores: Stores,
+    /// The plain index (changes from elsewhere are not sent back out).
+    index: Index,
+}
+
 /// Delivers what other instances sent.
-async fn receive(pool: PgPool, instance: String, mut listener: PgListener, hub: LiveHub) {
+async fn receive(pool: PgPool, mut listener: PgListener, here: Here) {
+    let (instance, hub) = (&here.instance, &here.hub);
     loop {
         // `recv` reconnects by itself after a lost connection (notifications sent while it
         // was away are lost; the wallboard reloads on its next change anyway).
@@ -122,6 +199,23 @@ async fn receive(pool: PgPool, instance: String, mut listener: PgListener, hub: 
         };
         match n.channel() {
             CHANGES if n.payload() != instance => hub.changed_here(),
+            KNOWLEDGE => {
+                let Some((from, what)) = n.payload().split_once(':') else {
+                    continue;
+                };
+                if from == instance {
+                    continue;
+                }
+                let done = match what.strip_prefix("doc:").map(Uuid::parse_str) {
+                    Some(Ok(id)) => {
+                        app::knowledge::refresh_doc(&here.stores, here.index.as_ref(), id).await
+                    }
+                    _ => app::knowledge::refresh_synonyms(&here.stores, here.index.as_ref()).await,
+                };
+                if let Err(e) = done {
+                    tracing::warn!(error = ?e, what, "updating the search index failed");
+                }
+            }
             EVENTS => {
                 let Some((from, id)) = n.payload().split_once(':') else {
                     continue;
@@ -130,7 +224,7 @@ async fn receive(pool: PgPool, instance: String, mut listener: PgListener, hub: 
                 if from == instance {
                     continue;
                 }
-                if let Err(e) = deliver(&pool, &hub, id).await {
+                if let Err(e) = deliver(&pool, hub, id).await {
                     tracing::warn!(error = %e, id, "reading a relayed live event failed");
                 }
             }

@@ -144,12 +144,13 @@ impl Application {
             None => Arc::new(app::messaging::LogSender),
         };
         // Several instances share PostgreSQL: live events fan out through LISTEN/NOTIFY.
-        let (live, fanout) = match backend.sql.postgres_pool() {
+        let (live, search, fanout) = match backend.sql.postgres_pool() {
             Some(pool) => {
-                let (hub, fanout) = crate::fanout::start(pool.clone()).await?;
-                (hub, Some(fanout))
+                let (hub, search, fanout) =
+                    crate::fanout::start(pool.clone(), backend.stores.clone(), search).await?;
+                (hub, search, Some(fanout))
             }
-            None => (app::live::LiveHub::default(), None),
+            None => (app::live::LiveHub::default(), search, None),
         };
         let state = AppState {
             billing,

@@ -488,3 +488,108 @@ async fn killing_one_instance_mid_load_loses_no_accepted_write() {
         accepted.len()
     );
 }
+
+/// Waits (at most 10 s) until `found` holds: for effects that reach another instance
+/// through NOTIFY, which has no reply to wait on.
+async fn eventually<F, Fut>(what: &str, mut found: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !found().await {
+        assert!(tokio::time::Instant::now() < deadline, "never: {what}");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
+async fn an_article_published_on_one_instance_is_found_on_the_other() {
+    use app::knowledge;
+    use loopdesk::kb::{ArticleAction, ArticleContent, Audience};
+    let server = pg::Server::start();
+    let (a, b) = two_instances(&server).await;
+    let user = |name: &'static str| {
+        let stores = a.state.stores.clone();
+        async move {
+            stores
+                .users
+                .find_for_login(&LoginName::Username(name.into()))
+                .await
+                .unwrap()
+                .unwrap()
+                .0
+        }
+    };
+    let (agent, supervisor) = (user("agent").await, user("supervisor").await);
+    let now = a.clock.now();
+    let content = ArticleContent {
+        title: "跨实例测试口令".into(),
+        body: "每个实例都能搜到这篇。".into(),
+        category: "billing/payment".into(),
+        tags: vec![],
+        similar_questions: vec![],
+        audience: Audience::Public,
+        en: None,
+    };
+    let (stores_a, index_a) = (&a.state.stores, a.state.search.as_ref());
+    let id = knowledge::create_article(stores_a, &agent, content, now)
+        .await
+        .unwrap();
+    knowledge::act_on_article(stores_a, index_a, &agent, id, 1, ArticleAction::Submit, now)
+        .await
+        .unwrap();
+    let found_on_b = || {
+        let q = knowledge::SearchInput {
+            text: "跨实例测试口令".into(),
+            ..Default::default()
+        };
+        let (stores, index, agent) = (
+            b.state.stores.clone(),
+            b.state.search.clone(),
+            agent.clone(),
+        );
+        async move {
+            knowledge::search(
+                &stores,
+                index.as_ref(),
+                Some(&agent),
+                q,
+                loopdesk::locale::Locale::ZhCn,
+                now,
+            )
+            .await
+            .unwrap()
+            .iter()
+            .any(|h| h.id == id.to_string())
+        }
+    };
+    assert!(!found_on_b().await, "a draft is not indexed");
+    knowledge::act_on_article(
+        stores_a,
+        index_a,
+        &supervisor,
+        id,
+        2,
+        ArticleAction::Publish,
+        now,
+    )
+    .await
+    .unwrap();
+    eventually("B finds the article A published", found_on_b).await;
+    knowledge::act_on_article(
+        stores_a,
+        index_a,
+        &supervisor,
+        id,
+        3,
+        ArticleAction::Archive,
+        now,
+    )
+    .await
+    .unwrap();
+    eventually("B no longer finds the article A archived", || async {
+        !found_on_b().await
+    })
+    .await;
+}
