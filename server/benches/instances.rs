@@ -17,80 +17,14 @@
 #[path = "../tests/api/pg.rs"]
 #[allow(dead_code)]
 mod pg;
+#[path = "../tests/api/process.rs"]
+mod process;
 
-use std::io::BufRead;
 use std::time::Instant;
 
+use process::{signed_in, Process};
+
 use serde_json::{json, Value};
-
-const PASSWORD: &str = "loopdesk-demo";
-
-struct Process {
-    child: std::process::Child,
-    base: String,
-}
-
-impl Process {
-    fn start(database_url: &str, demo: bool) -> Process {
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_server"));
-        if demo {
-            cmd.arg("--demo");
-        }
-        let mut child = cmd
-            .env("DATABASE_URL", database_url)
-            .env("LOOPDESK_ADDR", "127.0.0.1:0")
-            .env("LOOPDESK_DEMO_HISTORY_DAYS", "0")
-            .env("RUST_LOG", "warn")
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("the server binary starts");
-        let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
-        let base = loop {
-            let line = lines.next().expect("the server prints its address").unwrap();
-            if let Some(rest) = line.split("running at ").nth(1) {
-                break rest.trim().to_owned();
-            }
-        };
-        std::thread::spawn(move || lines.for_each(drop));
-        Process { child, base }
-    }
-
-    /// Resident memory in MiB (from /proc).
-    fn rss_mib(&self) -> f64 {
-        let status =
-            std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap_or_default();
-        status
-            .lines()
-            .find(|l| l.starts_with("VmRSS:"))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|v| v.parse::<f64>().ok())
-            .unwrap_or(0.0)
-            / 1024.0
-    }
-}
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-async fn signed_in(base: &str, user: &str) -> reqwest::Client {
-    let c = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    let r = c
-        .post(format!("{base}/api/v1/session"))
-        .json(&json!({"username": user, "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert!(r.status().is_success(), "sign-in: {}", r.status());
-    c
-}
 
 fn pct(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
@@ -100,7 +34,10 @@ async fn actions(instances: &[Process], agents: usize, per_agent: usize) -> Stri
     let customer = {
         let c = signed_in(&instances[0].base, "agent").await;
         let found: Value = c
-            .get(format!("{}/api/v1/customers?phone=13900000002", instances[0].base))
+            .get(format!(
+                "{}/api/v1/customers?phone=13900000002",
+                instances[0].base
+            ))
             .send()
             .await
             .unwrap()
@@ -118,8 +55,10 @@ async fn actions(instances: &[Process], agents: usize, per_agent: usize) -> Stri
             let c = signed_in(&base, "agent").await;
             let t: Value = c
                 .post(format!("{base}/api/v1/tickets"))
-                .json(&json!({"kind": "inquiry", "channel": "phone", "customer": customer,
-                              "subject": format!("bench {k}")}))
+                .json(
+                    &json!({"kind": "inquiry", "channel": "phone", "customer": customer,
+                              "subject": format!("bench {k}")}),
+                )
                 .send()
                 .await
                 .unwrap()
@@ -178,9 +117,11 @@ async fn screen_pops(instances: &[Process], calls: usize) -> String {
         let sent = Instant::now();
         let r = admin
             .post(format!("{}/api/v1/cti/events", first.base))
-            .json(&json!({"event": "newCall", "call_id": id, "direction": "in",
+            .json(
+                &json!({"event": "newCall", "call_id": id, "direction": "in",
                           "from": "13800000001", "to": "10000", "agent": "agent",
-                          "at": at.to_rfc3339()}))
+                          "at": at.to_rfc3339()}),
+            )
             .send()
             .await
             .unwrap();

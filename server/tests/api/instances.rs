@@ -12,6 +12,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 use crate::pg;
+use crate::process::{signed_in, Process};
 use crate::test_app::{login, session_cookie, TestApp, PASSWORD};
 
 /// Two instances on one fresh database (the first seeds the demo data).
@@ -311,73 +312,6 @@ fn migrate_data_takes_a_source_and_a_target() {
     assert!(args(&["migrate-data", "--to"]).is_err());
 }
 
-/// A server process (the real binary) on `database_url`; killed when dropped.
-struct Process {
-    child: std::process::Child,
-    base: String,
-}
-
-impl Process {
-    fn start(database_url: &str, demo: bool) -> Process {
-        use std::io::BufRead;
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_server"));
-        if demo {
-            cmd.arg("--demo");
-        }
-        let mut child = cmd
-            .env("DATABASE_URL", database_url)
-            .env("LOOPDESK_ADDR", "127.0.0.1:0")
-            .env("LOOPDESK_DEMO_HISTORY_DAYS", "0")
-            .env("RUST_LOG", "warn")
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("the server binary starts");
-        let out = child.stdout.take().expect("stdout");
-        let mut lines = std::io::BufReader::new(out).lines();
-        let base = loop {
-            let line = lines
-                .next()
-                .expect("the server prints its address before anything fails")
-                .expect("stdout");
-            if let Some(rest) = line.split("running at ").nth(1) {
-                break rest.trim().to_owned();
-            }
-        };
-        // Keep reading so the server never blocks on a full pipe.
-        std::thread::spawn(move || lines.for_each(drop));
-        Process { child, base }
-    }
-
-    /// SIGKILL: no graceful shutdown, open connections cut.
-    fn kill(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
-
-async fn signed_in(base: &str, user: &str) -> reqwest::Client {
-    let c = reqwest::Client::builder()
-        .cookie_store(true)
-        .timeout(std::time::Duration::from_secs(30))
-        .build()
-        .unwrap();
-    let r = c
-        .post(format!("{base}/api/v1/session"))
-        .json(&json!({"username": user, "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
-    c
-}
-
 #[tokio::test]
 async fn killing_one_instance_mid_load_loses_no_accepted_write() {
     let server = pg::Server::start();
@@ -459,8 +393,9 @@ async fn killing_one_instance_mid_load_loses_no_accepted_write() {
     }
     let accepted = accepted.lock().unwrap().clone();
     println!(
-        "accepted {} registrations, {refused} refused by the killed instance",
-        accepted.len()
+        "accepted {} registrations, {refused} refused by the killed instance; survivor RSS {:.0} MiB",
+        accepted.len(),
+        b.rss_mib()
     );
     assert!(refused > 0, "A was killed while agents were still using it");
     // Every accepted ticket is there, with its registration event, on the surviving instance.

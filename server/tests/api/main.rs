@@ -11,6 +11,7 @@ mod migrations;
 mod pages;
 mod pg;
 mod portal;
+mod process;
 mod protocol;
 mod store_conformance;
 mod supervision;
