@@ -60,6 +60,7 @@ macro_rules! coded_enum {
 
 pub mod access;
 pub mod agent;
+pub mod audit;
 pub mod billing;
 pub mod calendar;
 pub mod call;

@@ -216,6 +216,43 @@ pub trait AuditStore: Send + Sync {
     async fn recent(&self, limit: u32) -> Result<Vec<AuditEntry>, StoreError>;
     /// The most recent entries about one subject (e.g. a customer id), newest first.
     async fn about(&self, subject: &str, limit: u32) -> Result<Vec<AuditEntry>, StoreError>;
+    /// Entries in log order with their links, after position `after` (0: from the start),
+    /// at most `limit` — for walking the hash chain.
+    async fn sealed_after(
+        &self,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<crate::audit::SealedAudit>, StoreError>;
+    /// Entries matching a query, newest first, one page.
+    async fn search_audit(&self, q: &AuditQuery) -> Result<AuditPage, StoreError>;
+}
+
+/// What an audit search asks for (all given filters must match).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditQuery {
+    /// Who acted.
+    pub actor: Option<UserId>,
+    /// What happened.
+    pub action: Option<AuditAction>,
+    /// What it happened to (exactly).
+    pub subject: Option<String>,
+    /// Not before.
+    pub from: Option<DateTime<Utc>>,
+    /// Before.
+    pub to: Option<DateTime<Utc>>,
+    /// Page, from 1.
+    pub page: u32,
+    /// Entries per page (1–200).
+    pub page_size: u32,
+}
+
+/// One page of an audit search.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditPage {
+    /// The entries, newest first.
+    pub items: Vec<crate::audit::SealedAudit>,
+    /// How many entries match in all.
+    pub total: u64,
 }
 
 /// Liveness of the backing database, for `/readyz`.

@@ -22,6 +22,13 @@ impl std::fmt::Debug for DatabaseUrl {
 }
 
 impl DatabaseUrl {
+    /// The URL as given.
+    pub fn as_str(&self) -> &str {
+        match self {
+            DatabaseUrl::Sqlite(u) | DatabaseUrl::Postgres(u) => u,
+        }
+    }
+
     /// Classifies a URL by scheme; anything else is an error naming the accepted schemes.
     pub fn parse(url: &str) -> Result<DatabaseUrl, ConfigError> {
         if url.starts_with("sqlite:") {
@@ -90,6 +97,8 @@ pub enum Command {
     },
     /// Post simulated call traffic to a running server.
     Simulate(crate::simulate::SimOptions),
+    /// Walk the audit log's hash chain of the `DATABASE_URL` database.
+    AuditVerify,
     /// Copy a SQLite database into an empty PostgreSQL database and verify the copy.
     MigrateData {
         /// `sqlite://…`
@@ -110,6 +119,13 @@ impl Command {
                 return Ok(Command::Help);
             }
             return crate::simulate::SimOptions::from_args(&args[1..]).map(Command::Simulate);
+        }
+        if args.first().map(String::as_str) == Some("audit") {
+            return match args.get(1).map(String::as_str) {
+                Some("verify") if args.len() == 2 => Ok(Command::AuditVerify),
+                Some("-h" | "--help") => Ok(Command::Help),
+                _ => Err("usage: server audit verify".into()),
+            };
         }
         if args.first().map(String::as_str) == Some("migrate-data") {
             let (mut from, mut to) = (None, None);
@@ -151,11 +167,16 @@ USAGE:
                     [--customers N] [--seed N] [--login NAME] [--password PW]
                     [--token ldk_…]
     server migrate-data --from sqlite://FILE --to postgres://USER@HOST/DB
+    server audit verify
 
 OPTIONS:
     --demo       seed demo data (departments, staff, a customer) into an empty database;
                  does nothing to a database that already has users
     -h, --help   print this help
+
+AUDIT VERIFY walks the audit log of the DATABASE_URL database from the first entry to the
+last and checks every hash link; it prints the first broken entry and exits 1, or the number
+of entries verified.
 
 MIGRATE-DATA copies every table of a SQLite database (migrated to the current schema first)
 into an empty PostgreSQL database in one transaction, then verifies it: row counts and a

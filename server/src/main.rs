@@ -20,6 +20,7 @@ async fn main() -> ExitCode {
         Command::Serve { demo } => demo,
         Command::Simulate(options) => return simulate(options).await,
         Command::MigrateData { from, to } => return migrate_data(&from, &to).await,
+        Command::AuditVerify => return audit_verify().await,
         Command::Help => {
             println!("{}", Config::HELP);
             return ExitCode::SUCCESS;
@@ -39,6 +40,31 @@ async fn main() -> ExitCode {
             tracing::error!(error = ?e, "server stopped with an error");
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+async fn audit_verify() -> ExitCode {
+    server::telemetry::init();
+    let config = match Config::from_env() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("configuration error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match server::startup::audit_verify(&config).await {
+        Ok(Ok(n)) => {
+            println!("audit log intact: {n} entries verified");
+            ExitCode::SUCCESS
+        }
+        Ok(Err(broken)) => {
+            println!("audit log BROKEN at entry {}: {broken}", broken.id());
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("audit verify failed: {e:#}");
+            ExitCode::from(2)
         }
     }
 }

@@ -29,10 +29,20 @@ use app::app::{shell, App};
 use app::auth::hash_password_blocking;
 use app::state::AppState;
 
-use crate::config::{Config, DatabaseUrl};
+use crate::config::Config;
 use crate::seed::{seed_demo, SeedOutcome, DEMO_LOGINS, DEMO_PASSWORD};
 use crate::store::Backend;
 use crate::{api, web};
+
+/// `server audit verify`: walks the audit log's hash chain of the configured database.
+pub async fn audit_verify(
+    config: &Config,
+) -> anyhow::Result<Result<u64, loopdesk::audit::AuditBreak>> {
+    let backend = Backend::connect(config.database_url.as_str()).await?;
+    app::audit::verify_chain(&backend.stores)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot read the audit log: {e:?}"))
+}
 
 /// The wall clock.
 pub struct SystemClock;
@@ -85,10 +95,7 @@ impl Application {
         demo: bool,
         clock: Arc<dyn Clock>,
     ) -> anyhow::Result<Application> {
-        let backend = match &config.database_url {
-            DatabaseUrl::Sqlite(url) => Backend::connect(url).await?,
-            DatabaseUrl::Postgres(url) => Backend::connect(url).await?,
-        };
+        let backend = Backend::connect(config.database_url.as_str()).await?;
         if demo {
             match seed_demo(&backend.stores, clock.now(), config.demo_history_days)
                 .await

@@ -11,11 +11,12 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use loopdesk::audit::{audit_hash, SealedAudit, GENESIS};
 use loopdesk::locale::Locale;
 use loopdesk::login::LoginThrottle;
 use loopdesk::store::{
-    AuditAction, AuditEntry, AuditStore, DepartmentStore, HealthStore, LoginAttemptStore, NewUser,
-    PasswordHash, StoreError, UserStore,
+    AuditAction, AuditEntry, AuditPage, AuditQuery, AuditStore, DepartmentStore, HealthStore,
+    LoginAttemptStore, NewUser, PasswordHash, StoreError, UserStore,
 };
 use loopdesk::user::{Department, DepartmentId, LoginName, Role, User, UserId};
 use sqlx::postgres::PgPoolOptions;
@@ -31,7 +32,7 @@ mod rows;
 mod supervision;
 mod work;
 
-use db::{query, query_scalar, Db, Row};
+use db::{query, query_scalar, Builder, Db, Row};
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
@@ -141,6 +142,10 @@ impl SqlBackend {
             .fill_sla_keys()
             .await
             .context("cannot fill in the SLA keys of older tickets")?;
+        backend
+            .seal_audit_log()
+            .await
+            .context("cannot seal the older audit log entries")?;
         Ok(backend)
     }
 
@@ -443,12 +448,25 @@ impl LoginAttemptStore for SqlBackend {
     }
 }
 
+/// Serialises appends to the audit chain across instances (PostgreSQL advisory lock).
+const AUDIT_LOCK: i64 = 0x4c44_4155_4449;
+
 #[async_trait]
 impl AuditStore for SqlBackend {
     async fn append(&self, e: AuditEntry) -> Result<(), StoreError> {
+        // One writer at a time: the new entry links to the last one.
+        let mut tx = self.db.begin_immediate().await.map_err(other)?;
+        tx.exclusive(AUDIT_LOCK).await.map_err(other)?;
+        let prev: Option<String> =
+            query_scalar("select hash from audit_log order by id desc limit 1")
+                .fetch_optional(&mut tx)
+                .await
+                .map_err(other)?;
+        let prev = prev.unwrap_or_else(|| GENESIS.to_owned());
+        let hash = audit_hash(&prev, &e);
         query(
-            "insert into audit_log (at, actor_id, action, subject, detail, transaction_id) \
-             values ($1, $2, $3, $4, $5, $6)",
+            "insert into audit_log (at, actor_id, action, subject, detail, transaction_id, \
+             prev_hash, hash) values ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(e.at)
         .bind(e.actor.map(|a| a.0))
@@ -456,10 +474,12 @@ impl AuditStore for SqlBackend {
         .bind(e.subject)
         .bind(e.detail)
         .bind(e.transaction_id)
-        .execute(&self.db)
+        .bind(prev)
+        .bind(hash)
+        .execute(&mut tx)
         .await
         .map_err(other)?;
-        Ok(())
+        tx.commit().await.map_err(other)
     }
 
     async fn recent(&self, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
@@ -484,23 +504,130 @@ impl AuditStore for SqlBackend {
         .map_err(other)?;
         rows.iter().map(audit_from_row).collect()
     }
+
+    async fn sealed_after(&self, after: i64, limit: u32) -> Result<Vec<SealedAudit>, StoreError> {
+        let rows = query(format!(
+            "select id, prev_hash, hash, {AUDIT_COLUMNS} from audit_log where id > $1 \
+             order by id limit $2"
+        ))
+        .bind(after)
+        .bind(i64::from(limit))
+        .fetch_all(&self.db)
+        .await
+        .map_err(other)?;
+        rows.iter().map(sealed_from_row).collect()
+    }
+
+    async fn search_audit(&self, q: &AuditQuery) -> Result<AuditPage, StoreError> {
+        let filters = |b: &mut Builder| {
+            b.push(" where 1 = 1");
+            if let Some(a) = q.actor {
+                b.push(" and actor_id = ").push_bind(a.0);
+            }
+            if let Some(a) = q.action {
+                b.push(" and action = ").push_bind(a.code());
+            }
+            if let Some(s) = &q.subject {
+                b.push(" and subject = ").push_bind(s.as_str());
+            }
+            if let Some(t) = q.from {
+                b.push(" and at >= ").push_bind(t);
+            }
+            if let Some(t) = q.to {
+                b.push(" and at < ").push_bind(t);
+            }
+        };
+        let mut count = Builder::new("select count(*) from audit_log");
+        filters(&mut count);
+        let total: i64 = count
+            .build()
+            .scalar()
+            .fetch_one(&self.db)
+            .await
+            .map_err(other)?;
+        let size = q.page_size.clamp(1, 200);
+        let mut page = Builder::new(format!(
+            "select id, prev_hash, hash, {AUDIT_COLUMNS} from audit_log"
+        ));
+        filters(&mut page);
+        page.push(" order by id desc limit ")
+            .push_bind(i64::from(size))
+            .push(" offset ")
+            .push_bind(i64::from(q.page.max(1) - 1) * i64::from(size));
+        let rows = page.build().fetch_all(&self.db).await.map_err(other)?;
+        Ok(AuditPage {
+            items: rows.iter().map(sealed_from_row).collect::<Result<_, _>>()?,
+            total: u64::try_from(total).unwrap_or(0),
+        })
+    }
 }
 
 const AUDIT_COLUMNS: &str = "at, actor_id, action, subject, detail, transaction_id";
 
 fn audit_from_row(row: &Row) -> Result<AuditEntry, StoreError> {
-    let at: String = row.get("at").map_err(other)?;
-    let actor: Option<String> = row.get("actor_id").map_err(other)?;
+    let at: DateTime<Utc> = row.get("at").map_err(other)?;
+    let actor: Option<Uuid> = row.get("actor_id").map_err(other)?;
     let action: String = row.get("action").map_err(other)?;
     Ok(AuditEntry {
-        at: parse_ts(&at)?,
-        actor: actor.as_deref().map(parse_uuid).transpose()?.map(UserId),
+        at,
+        actor: actor.map(UserId),
         action: AuditAction::from_code(&action)
             .ok_or_else(|| other(CorruptRow(format!("bad action {action:?}"))))?,
         subject: row.get("subject").map_err(other)?,
         detail: row.get("detail").map_err(other)?,
         transaction_id: row.get("transaction_id").map_err(other)?,
     })
+}
+
+fn sealed_from_row(row: &Row) -> Result<SealedAudit, StoreError> {
+    Ok(SealedAudit {
+        id: row.get("id").map_err(other)?,
+        entry: audit_from_row(row)?,
+        prev_hash: row.get("prev_hash").map_err(other)?,
+        hash: row.get("hash").map_err(other)?,
+    })
+}
+
+impl SqlBackend {
+    /// Entries written before the chain existed (migration 0011) get their links, in order,
+    /// once; the triggers allow exactly this update of an unsealed entry.
+    async fn seal_audit_log(&self) -> Result<u64, StoreError> {
+        let rows = query(format!(
+            "select id, prev_hash, hash, {AUDIT_COLUMNS} from audit_log where hash = '' \
+             order by id"
+        ))
+        .fetch_all(&self.db)
+        .await
+        .map_err(other)?;
+        let Some(first) = rows.first() else {
+            return Ok(0);
+        };
+        let first_id: i64 = first.get("id").map_err(other)?;
+        let mut tx = self.db.begin_immediate().await.map_err(other)?;
+        tx.exclusive(AUDIT_LOCK).await.map_err(other)?;
+        let mut prev: String = query_scalar::<String>(
+            "select hash from audit_log where id < $1 order by id desc limit 1",
+        )
+        .bind(first_id)
+        .fetch_optional(&mut tx)
+        .await
+        .map_err(other)?
+        .unwrap_or_else(|| GENESIS.to_owned());
+        for row in &rows {
+            let sealed = sealed_from_row(row)?;
+            let hash = audit_hash(&prev, &sealed.entry);
+            query("update audit_log set prev_hash = $1, hash = $2 where id = $3")
+                .bind(&prev)
+                .bind(&hash)
+                .bind(sealed.id)
+                .execute(&mut tx)
+                .await
+                .map_err(other)?;
+            prev = hash;
+        }
+        tx.commit().await.map_err(other)?;
+        Ok(rows.len() as u64)
+    }
 }
 
 #[async_trait]

@@ -2,6 +2,7 @@
 
 #![recursion_limit = "256"]
 
+mod audit;
 mod auth;
 mod calls;
 mod console;

@@ -225,6 +225,97 @@ pub async fn audit_entries_come_back_newest_first(stores: &Stores) {
     assert_eq!(stores.audit.recent(1).await.unwrap().len(), 1);
 }
 
+pub async fn audit_entries_form_a_chain_and_can_be_searched(stores: &Stores) {
+    use loopdesk::audit::{ChainWalk, GENESIS};
+    use loopdesk::store::AuditQuery;
+    let d = dept(stores, "center").await;
+    let alice = staff("alice", d);
+    stores.users.create_user(alice.clone(), t0()).await.unwrap();
+    let alice = alice.user.id;
+    let entries = [
+        (AuditAction::LoginSucceeded, Some(alice), "u:alice", 0),
+        (AuditAction::BillingViewed, Some(alice), "c:1", 10),
+        (AuditAction::LoginFailed, None, "u:bob", 20),
+        (AuditAction::BillingViewed, Some(alice), "c:2", 30),
+        (AuditAction::Logout, Some(alice), "u:alice", 40),
+    ];
+    for (action, actor, subject, minute) in entries {
+        stores
+            .audit
+            .append(AuditEntry {
+                at: t0() + Duration::minutes(minute),
+                actor,
+                action,
+                subject: subject.into(),
+                detail: "中文 detail".into(),
+                transaction_id: None,
+            })
+            .await
+            .unwrap();
+    }
+    let all = stores.audit.sealed_after(0, 100).await.unwrap();
+    assert_eq!(all.len(), 5);
+    assert_eq!(all[0].prev_hash, GENESIS);
+    let mut walk = ChainWalk::default();
+    for s in &all {
+        walk.check(s).unwrap();
+    }
+    assert_eq!(walk.checked(), 5);
+    for pair in all.windows(2) {
+        assert!(pair[0].id < pair[1].id);
+        assert_eq!(pair[1].prev_hash, pair[0].hash);
+    }
+    // Pages of the walk.
+    let page = stores.audit.sealed_after(all[1].id, 2).await.unwrap();
+    assert_eq!(page, all[2..4].to_vec());
+
+    let search = |q: AuditQuery| async move { stores.audit.search_audit(&q).await.unwrap() };
+    let q = AuditQuery {
+        page: 1,
+        page_size: 50,
+        ..AuditQuery::default()
+    };
+    let everything = search(q.clone()).await;
+    assert_eq!(everything.total, 5);
+    assert_eq!(everything.items[0], all[4], "newest first");
+    let viewed = search(AuditQuery {
+        action: Some(AuditAction::BillingViewed),
+        ..q.clone()
+    })
+    .await;
+    assert_eq!(viewed.total, 2);
+    assert_eq!(
+        viewed
+            .items
+            .iter()
+            .map(|s| s.entry.subject.as_str())
+            .collect::<Vec<_>>(),
+        ["c:2", "c:1"]
+    );
+    let by_alice = search(AuditQuery {
+        actor: Some(alice),
+        ..q.clone()
+    })
+    .await;
+    assert_eq!(by_alice.total, 4);
+    let about = search(AuditQuery {
+        subject: Some("u:alice".into()),
+        from: Some(t0() + Duration::minutes(1)),
+        to: Some(t0() + Duration::minutes(41)),
+        ..q.clone()
+    })
+    .await;
+    assert_eq!(about.items, vec![all[4].clone()]);
+    let second_page = search(AuditQuery {
+        page: 2,
+        page_size: 2,
+        ..q.clone()
+    })
+    .await;
+    assert_eq!(second_page.total, 5);
+    assert_eq!(second_page.items, vec![all[2].clone(), all[1].clone()]);
+}
+
 pub async fn the_database_answers_pings(stores: &Stores) {
     stores.health.ping().await.unwrap();
 }
@@ -2200,6 +2291,7 @@ on_both!(
     login_failures_lock_and_clear,
     old_failures_fall_out_of_the_window,
     audit_entries_come_back_newest_first,
+    audit_entries_form_a_chain_and_can_be_searched,
     the_database_answers_pings,
     customers_are_searched_by_name_and_number,
     ticket_writes_are_version_checked_and_chained,

@@ -1,0 +1,21 @@
+-- The audit log becomes a hash chain (loopdesk::audit): each entry stores the hash of the
+-- entry before and its own. Entries written before this migration are sealed in order when
+-- the database is next opened. Append-only: no deletes, and no updates once sealed.
+-- Twin of migrations/sqlite/0011_audit_chain.sql.
+
+alter table audit_log add column prev_hash text not null default '';
+alter table audit_log add column hash text not null default '';
+
+create function audit_log_append_only() returns trigger language plpgsql as $$
+begin
+    raise exception 'the audit log is append-only';
+end;
+$$;
+create trigger audit_log_no_delete before delete on audit_log
+    for each row execute function audit_log_append_only();
+create trigger audit_log_sealed before update on audit_log
+    for each row when (old.hash <> '') execute function audit_log_append_only();
+
+-- Searching by who and what, newest first.
+create index audit_log_actor on audit_log (actor_id, id);
+create index audit_log_action on audit_log (action, id);
