@@ -3,6 +3,7 @@
 //! (`session`, `me`, `departments`, tickets, customers with billing, calendars, SLA policies
 //! and preview, calls and CTI, tasks, agent states, phrases).
 
+pub mod audit;
 pub mod caller;
 pub mod calls;
 pub mod console;
@@ -89,6 +90,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/me", get(session::me))
         .route("/departments", get(session::departments))
+        .route("/audit", get(audit::search))
         .route("/tickets", post(tickets::create).get(tickets::list))
         .route("/tickets/import", post(tickets::import))
         .route("/tickets/{id}", get(tickets::get_one))

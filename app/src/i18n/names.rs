@@ -22,6 +22,28 @@ macro_rules! names {
 pub(crate) use names;
 
 names!(
+    /// What an audit log entry records.
+    audit_action_name(loopdesk::store::AuditAction) {
+        LoginSucceeded => ("登录成功", "Signed in"),
+        LoginFailed => ("登录失败", "Sign-in failed"),
+        AccountLocked => ("账号锁定", "Login locked"),
+        Logout => ("退出登录", "Signed out"),
+        CalendarChanged => ("修改工作日历", "Calendar changed"),
+        PoliciesChanged => ("修改时限策略", "SLA policies changed"),
+        TicketImported => ("导入历史工单", "Ticket imported"),
+        BillingViewed => ("查看账单", "Billing viewed"),
+        NumberRevealed => ("查看完整号码", "Number revealed"),
+        BillingImported => ("导入账单数据", "Billing imported"),
+        PhrasesChanged => ("修改规范用语", "Phrases changed"),
+        CustomerCreated => ("新建客户", "Customer created"),
+        TokenCreated => ("创建接口令牌", "API token created"),
+        TokenRevoked => ("吊销接口令牌", "API token revoked"),
+        TokenUsed => ("使用接口令牌", "API token used"),
+        TokenRefused => ("接口令牌被拒", "API token refused"),
+    }
+);
+
+names!(
     /// Ticket state.
     state_name(TicketState) {
         New => ("已受理", "Registered"),

@@ -31,7 +31,7 @@ use app::views::{customer_view, CustomerView};
 use super::caller::{BillingImportScope, Caller, Integration};
 use super::error::{ApiError, ApiJson};
 
-type ApiResult<T> = Result<T, ApiError>;
+use super::error::ApiResult;
 
 fn uuid(caller: &Caller, text: &str) -> ApiResult<Uuid> {
     text.parse()

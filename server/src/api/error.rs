@@ -40,6 +40,9 @@ pub enum ErrorCode {
     Unavailable,
 }
 
+/// What an API handler returns.
+pub type ApiResult<T> = Result<T, ApiError>;
+
 /// A REST error ready to render.
 #[derive(Debug)]
 pub struct ApiError {

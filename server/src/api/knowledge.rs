@@ -20,9 +20,9 @@ use app::state::AppState;
 use app::views::knowledge::{ArticleView, FlowRow, FlowView, HitView, RunView};
 
 use super::caller::Caller;
-use super::error::{ApiError, ApiJson};
+use super::error::ApiJson;
 
-type ApiResult<T> = Result<T, ApiError>;
+use super::error::ApiResult;
 
 fn id(caller: &Caller, text: &str) -> ApiResult<Uuid> {
     text.parse()

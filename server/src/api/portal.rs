@@ -31,7 +31,7 @@ use app::views::portal::{NoticeView, PortalHomeView, RequestRow, RequestView};
 use super::caller::{desk_error, Caller};
 use super::error::{ApiCtx, ApiError, ApiJson};
 
-type ApiResult<T> = Result<T, ApiError>;
+use super::error::ApiResult;
 
 /// Largest upload request: ten files of 5 MB and the form fields.
 pub const UPLOAD_LIMIT: usize = 52 * 1024 * 1024;

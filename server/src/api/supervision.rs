@@ -16,9 +16,8 @@ use app::supervision;
 use app::views::supervision::{ReportQuery, ReportView, WallboardView};
 
 use super::caller::Caller;
-use super::error::ApiError;
 
-type ApiResult<T> = Result<T, ApiError>;
+use super::error::ApiResult;
 
 /// `GET /api/v1/metrics/summary`: the wallboard's figures now.
 pub async fn summary(

@@ -22,9 +22,9 @@ use app::state::AppState;
 use app::views::{self, target_view, EventView, SlaTargetView};
 
 use super::caller::Caller;
-use super::error::{ApiError, ApiJson};
+use super::error::ApiJson;
 
-type ApiResult<T> = Result<T, ApiError>;
+use super::error::ApiResult;
 
 fn ticket_id(caller: &Caller, raw: &str) -> ApiResult<TicketId> {
     Uuid::parse_str(raw)

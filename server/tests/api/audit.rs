@@ -104,3 +104,41 @@ async fn entries_from_before_the_chain_are_sealed_in_order_when_the_database_ope
     );
     assert_eq!(app::audit::verify_chain(&stores).await.unwrap(), Ok(3));
 }
+
+#[tokio::test]
+async fn supervisors_and_admins_search_the_audit_log_others_may_not() {
+    use crate::test_app::get;
+    use reqwest::StatusCode;
+    let app = TestApp::spawn().await;
+    let agent = login(&app, "agent").await;
+    let supervisor = login(&app, "supervisor").await;
+    let admin = login(&app, "admin").await;
+    let customer = login(&app, "13800000001").await;
+
+    let (s, page) = get(&app, &supervisor, "/api/v1/audit?action=login_succeeded").await;
+    assert_eq!(s, StatusCode::OK, "{page}");
+    let items = page["items"].as_array().unwrap();
+    assert!(items.len() >= 4, "{page}");
+    assert!(items.iter().all(|e| e["action"]["code"] == "login_succeeded"));
+    assert_eq!(items[0]["action"]["name"], "登录成功");
+    // Newest first: the supervisor's own sign-in came after the agent's.
+    assert!(items[0]["id"].as_i64() > items[items.len() - 1]["id"].as_i64());
+    assert_eq!(items[0]["hash"].as_str().unwrap().len(), 64);
+
+    let (s, page) = get(&app, &admin, "/api/v1/audit?subject=u:agent&page_size=1").await;
+    assert_eq!(s, StatusCode::OK, "{page}");
+    assert_eq!(page["page_size"], 1);
+    assert_eq!(page["total"].as_u64(), Some(page["total_pages"].as_u64().unwrap()));
+
+    for (who, c) in [("agent", &agent), ("customer", &customer)] {
+        let (s, _) = get(&app, c, "/api/v1/audit").await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{who}");
+    }
+    let (s, _) = get(&app, &app.client(), "/api/v1/audit").await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    for bad in ["action=nope", "actor=x", "from=yesterday", "page_size=201", "page=0"] {
+        let (s, e) = get(&app, &supervisor, &format!("/api/v1/audit?{bad}")).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {e}");
+        assert_eq!(e["code"], "validation", "{bad}: {e}");
+    }
+}
