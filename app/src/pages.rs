@@ -5,6 +5,7 @@ pub mod admin_console;
 pub mod admin_sla;
 pub mod agent;
 pub mod area;
+pub mod audit;
 pub mod customers;
 pub mod errors;
 pub mod knowledge;

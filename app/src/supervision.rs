@@ -44,7 +44,7 @@ pub fn require_supervisor(user: &User) -> Result<(), DeskError> {
 }
 
 /// The center's time zone (the office calendar's).
-async fn center_tz(stores: &Stores) -> Result<Tz, DeskError> {
+pub(crate) async fn center_tz(stores: &Stores) -> Result<Tz, DeskError> {
     Ok(crate::desk::load_sla_config(stores)
         .await?
         .calendars
@@ -60,7 +60,7 @@ fn offset_minutes(tz: Tz, at: DateTime<Utc>) -> i32 {
 }
 
 /// The UTC instant of local midnight starting `day`.
-fn local_midnight(tz: Tz, day: NaiveDate) -> DateTime<Utc> {
+pub(crate) fn local_midnight(tz: Tz, day: NaiveDate) -> DateTime<Utc> {
     let naive = day.and_time(NaiveTime::MIN);
     tz.from_local_datetime(&naive)
         .earliest()
@@ -301,7 +301,7 @@ fn sum_calls<'a>(cells: impl Iterator<Item = &'a CallSummary>) -> CallSummary {
     })
 }
 
-fn parse_day(text: &str, field: &str) -> Result<NaiveDate, DeskError> {
+pub(crate) fn parse_day(text: &str, field: &str) -> Result<NaiveDate, DeskError> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
         .map_err(|_| DeskError::invalid(field, Invalid::BadDate))
 }

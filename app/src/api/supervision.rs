@@ -7,12 +7,21 @@ use leptos::server_fn::codec::Json;
 
 use crate::error::AppError;
 use crate::views::supervision::{
-    QualityView, ReportQuery, ReportView, ReviewInput, ReviewView, SampleItem, ScorecardInput,
-    ShiftInput, StaffingView, WallboardView,
+    AuditFilter, AuditListView, QualityView, ReportQuery, ReportView, ReviewInput, ReviewView,
+    SampleItem, ScorecardInput, ShiftInput, StaffingView, WallboardView,
 };
 
 #[cfg(feature = "ssr")]
 use super::desk::support;
+
+/// A page of the audit log (supervisors and administrators).
+#[server(endpoint = "supervision/audit", input = Json)]
+pub async fn audit_log(filter: AuditFilter) -> Result<AuditListView, AppError> {
+    let (state, user, locale) = support::caller().await?;
+    crate::audit::search_filtered(&state.stores, &user, &filter, locale)
+        .await
+        .map_err(|e| support::desk(e, locale))
+}
 
 /// The live wallboard (supervisors and administrators).
 #[server(endpoint = "supervision/wallboard")]

@@ -153,6 +153,9 @@ fn section_page(area: Area, section: &str, locale: loopdesk::locale::Locale) -> 
         (Area::Agent, "quality") => {
             view! { <crate::pages::quality::MyQualityPage locale/> }.into_any()
         }
+        (Area::Supervisor | Area::Admin, "audit") => {
+            view! { <crate::pages::audit::AuditPage locale/> }.into_any()
+        }
         (Area::Admin, "sla") => {
             view! { <crate::pages::admin_sla::PoliciesPage locale/> }.into_any()
         }

@@ -414,3 +414,57 @@ pub struct ShiftInput {
     /// `HH:MM`.
     pub end: String,
 }
+
+/// Filters of an audit log search as the page sends them (empty text: no filter; days in
+/// the center's time zone, `to` inclusive).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditFilter {
+    /// An audit action code.
+    pub action: String,
+    /// The exact subject (e.g. `u:agent`, a customer id).
+    pub subject: String,
+    /// First day, `YYYY-MM-DD`.
+    pub from: String,
+    /// Last day, `YYYY-MM-DD`.
+    pub to: String,
+    /// Page, from 1.
+    pub page: u32,
+}
+
+/// One audit log entry as pages and the API show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRowView {
+    /// Position in the log.
+    pub id: i64,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Who acted (id and display name), when known.
+    pub actor: Option<RefView>,
+    /// What happened.
+    pub action: CodeName,
+    /// What it happened to.
+    pub subject: String,
+    /// Detail.
+    pub detail: String,
+    /// The request's transaction id.
+    pub transaction_id: Option<String>,
+    /// The entry's chain hash.
+    pub hash: String,
+}
+
+/// A page of audit log entries, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditListView {
+    /// The entries.
+    pub items: Vec<AuditRowView>,
+    /// 1-based page.
+    pub page: u32,
+    /// Entries per page.
+    pub page_size: u32,
+    /// Matching entries.
+    pub total: u64,
+    /// Pages in all.
+    pub total_pages: u32,
+    /// This is the last page.
+    pub last_page: bool,
+}

@@ -1,48 +1,21 @@
 //! `GET /api/v1/audit` (supervisors and administrators): the audit log searched by actor,
-//! action, subject and time, newest first, one page, each entry with its chain hash.
+//! action, subject and time, newest first, one page, each entry with its chain hash
+//! (`app::audit::search`; this module parses the query).
 
 use std::collections::HashMap;
 
-use app::desk::DeskError;
-use app::i18n::names::audit_action_name;
 use app::state::AppState;
-use app::supervision::require_supervisor;
-use app::views::CodeName;
+use app::views::supervision::AuditListView;
 use axum::extract::{Query, State};
 use axum::Json;
 use chrono::{DateTime, Utc};
 use loopdesk::locale::Locale;
 use loopdesk::store::{AuditAction, AuditQuery};
 use loopdesk::user::UserId;
-use serde::Serialize;
 use uuid::Uuid;
 
 use super::caller::Caller;
 use super::error::ApiResult;
-
-/// One entry as the API shows it.
-#[derive(Debug, Serialize)]
-pub struct AuditView {
-    id: i64,
-    at: DateTime<Utc>,
-    actor: Option<String>,
-    action: CodeName,
-    subject: String,
-    detail: String,
-    transaction_id: Option<String>,
-    hash: String,
-}
-
-/// A page of entries.
-#[derive(Debug, Serialize)]
-pub struct AuditList {
-    items: Vec<AuditView>,
-    page: u32,
-    page_size: u32,
-    total: u64,
-    total_pages: u32,
-    last_page: bool,
-}
 
 fn parse(caller: &Caller, q: &HashMap<String, String>) -> ApiResult<AuditQuery> {
     let bad = |field: &str, value: &str| {
@@ -93,39 +66,10 @@ pub async fn search(
     State(state): State<AppState>,
     caller: Caller,
     Query(q): Query<HashMap<String, String>>,
-) -> ApiResult<Json<AuditList>> {
-    require_supervisor(&caller.user).map_err(|e| caller.desk_error(&e))?;
+) -> ApiResult<Json<AuditListView>> {
     let query = parse(&caller, &q)?;
-    let found = state
-        .stores
-        .audit
-        .search_audit(&query)
+    app::audit::search(&state.stores, &caller.user, &query, caller.locale)
         .await
-        .map_err(|e| caller.desk_error(&DeskError::from(e)))?;
-    let total_pages = found.total.div_ceil(u64::from(query.page_size)).max(1);
-    let total_pages = u32::try_from(total_pages).unwrap_or(u32::MAX);
-    Ok(Json(AuditList {
-        items: found
-            .items
-            .into_iter()
-            .map(|s| AuditView {
-                id: s.id,
-                at: s.entry.at,
-                actor: s.entry.actor.map(|a| a.0.to_string()),
-                action: CodeName {
-                    code: s.entry.action.code().into(),
-                    name: audit_action_name(s.entry.action, caller.locale).into(),
-                },
-                subject: s.entry.subject,
-                detail: s.entry.detail,
-                transaction_id: s.entry.transaction_id,
-                hash: s.hash,
-            })
-            .collect(),
-        page: query.page,
-        page_size: query.page_size,
-        total: found.total,
-        total_pages,
-        last_page: query.page >= total_pages,
-    }))
+        .map(Json)
+        .map_err(|e| caller.desk_error(&e))
 }

@@ -119,7 +119,9 @@ async fn supervisors_and_admins_search_the_audit_log_others_may_not() {
     assert_eq!(s, StatusCode::OK, "{page}");
     let items = page["items"].as_array().unwrap();
     assert!(items.len() >= 4, "{page}");
-    assert!(items.iter().all(|e| e["action"]["code"] == "login_succeeded"));
+    assert!(items
+        .iter()
+        .all(|e| e["action"]["code"] == "login_succeeded"));
     assert_eq!(items[0]["action"]["name"], "登录成功");
     // Newest first: the supervisor's own sign-in came after the agent's.
     assert!(items[0]["id"].as_i64() > items[items.len() - 1]["id"].as_i64());
@@ -128,7 +130,10 @@ async fn supervisors_and_admins_search_the_audit_log_others_may_not() {
     let (s, page) = get(&app, &admin, "/api/v1/audit?subject=u:agent&page_size=1").await;
     assert_eq!(s, StatusCode::OK, "{page}");
     assert_eq!(page["page_size"], 1);
-    assert_eq!(page["total"].as_u64(), Some(page["total_pages"].as_u64().unwrap()));
+    assert_eq!(
+        page["total"].as_u64(),
+        Some(page["total_pages"].as_u64().unwrap())
+    );
 
     for (who, c) in [("agent", &agent), ("customer", &customer)] {
         let (s, _) = get(&app, c, "/api/v1/audit").await;
@@ -136,7 +141,13 @@ async fn supervisors_and_admins_search_the_audit_log_others_may_not() {
     }
     let (s, _) = get(&app, &app.client(), "/api/v1/audit").await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
-    for bad in ["action=nope", "actor=x", "from=yesterday", "page_size=201", "page=0"] {
+    for bad in [
+        "action=nope",
+        "actor=x",
+        "from=yesterday",
+        "page_size=201",
+        "page=0",
+    ] {
         let (s, e) = get(&app, &supervisor, &format!("/api/v1/audit?{bad}")).await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {e}");
         assert_eq!(e["code"], "validation", "{bad}: {e}");
