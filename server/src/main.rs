@@ -26,13 +26,9 @@ async fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
     };
-    server::telemetry::init();
-    let config = match Config::from_env() {
+    let config = match configured() {
         Ok(c) => c,
-        Err(e) => {
-            eprintln!("configuration error: {e}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     match run(config, demo).await {
         Ok(()) => ExitCode::SUCCESS,
@@ -44,14 +40,19 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn audit_verify() -> ExitCode {
+/// Logging on and the configuration read from the environment (exit code 2 when it is bad).
+fn configured() -> Result<Config, ExitCode> {
     server::telemetry::init();
-    let config = match Config::from_env() {
+    Config::from_env().map_err(|e| {
+        eprintln!("configuration error: {e}");
+        ExitCode::from(2)
+    })
+}
+
+async fn audit_verify() -> ExitCode {
+    let config = match configured() {
         Ok(c) => c,
-        Err(e) => {
-            eprintln!("configuration error: {e}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     match server::startup::audit_verify(&config).await {
         Ok(Ok(n)) => {
