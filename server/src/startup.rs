@@ -375,5 +375,6 @@ pub fn build_router(state: AppState) -> Router {
             state.clone(),
             web::page_guard,
         ))
+        .layer(middleware::from_fn(web::browser_guard))
         .with_state(state)
 }

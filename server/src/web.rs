@@ -1,7 +1,8 @@
 //! Browser-facing routes outside Leptos: the sign-in, sign-out and language forms (plain
 //! HTML forms answered with 303 redirects, so they work before and after hydration), the
-//! page guard that sends anonymous visitors of protected pages to `/login`, and the
-//! same-origin check for form posts.
+//! page guard that sends anonymous visitors of protected pages to `/login`, the same-origin
+//! check, and the browser guard on every route (cross-site state changes refused, security
+//! headers).
 
 use axum::extract::{Form, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
@@ -36,6 +37,53 @@ pub fn same_origin(headers: &HeaderMap) -> bool {
             .map(|(_, rest)| rest.split('/').next().unwrap_or("") == host)
             .unwrap_or(false),
     }
+}
+
+/// Middleware for every route: a state-changing request carried by the browser's session
+/// cookie (no `Authorization: Bearer`) must come from our own origin (CSRF; DESIGN §5),
+/// else 403 with the API's error body and nothing runs. Every response gets the security
+/// headers (no framing, no MIME sniffing, no referrer to other sites) unless the handler set
+/// its own (file downloads set a stricter policy).
+pub async fn browser_guard(request: Request, next: Next) -> Response {
+    let unsafe_method = !matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    let bearer = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("Bearer "));
+    // The sign-in, sign-out and language forms check themselves and answer with a redirect
+    // the login page explains.
+    let own_check = request.uri().path().starts_with("/auth/");
+    if unsafe_method && !bearer && !own_check && !same_origin(request.headers()) {
+        let ctx = crate::api::error::ApiCtx::from_parts(request.extensions(), request.headers());
+        let message = app::i18n::t(ctx.locale).err_cross_site.to_owned();
+        return crate::api::error::ApiError::new(
+            StatusCode::FORBIDDEN,
+            crate::api::error::ErrorCode::Forbidden,
+            message,
+            &ctx,
+        )
+        .into_response();
+    }
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    for (name, value) in [
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::REFERRER_POLICY, "same-origin"),
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "frame-ancestors 'none'; object-src 'none'; base-uri 'self'; form-action 'self'",
+        ),
+    ] {
+        if !headers.contains_key(&name) {
+            headers.insert(name, HeaderValue::from_static(value));
+        }
+    }
+    response
 }
 
 /// A local path that is safe to redirect to (no scheme, no `//host`, no backslashes).

@@ -14,6 +14,7 @@ mod pg;
 mod portal;
 mod process;
 mod protocol;
+mod security;
 mod store_conformance;
 mod supervision;
 mod test_app;
