@@ -22,7 +22,7 @@ mod process;
 
 use std::time::Instant;
 
-use process::{signed_in, Process};
+use process::{customer_id, signed_in, Process};
 
 use serde_json::{json, Value};
 
@@ -31,21 +31,8 @@ fn pct(sorted: &[f64], p: f64) -> f64 {
 }
 
 async fn actions(instances: &[Process], agents: usize, per_agent: usize) -> String {
-    let customer = {
-        let c = signed_in(&instances[0].base, "agent").await;
-        let found: Value = c
-            .get(format!(
-                "{}/api/v1/customers?phone=13900000002",
-                instances[0].base
-            ))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        found[0]["id"].as_str().unwrap().to_owned()
-    };
+    let base = &instances[0].base;
+    let customer = customer_id(&signed_in(base, "agent").await, base, "13900000002").await;
     let mut tasks = tokio::task::JoinSet::new();
     let started = Instant::now();
     for k in 0..agents {

@@ -12,7 +12,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 use crate::pg;
-use crate::process::{signed_in, Process};
+use crate::process::{customer_id, get_json, signed_in, Process};
 use crate::test_app::{login, session_cookie, TestApp, PASSWORD};
 
 /// Two instances on one fresh database (the first seeds the demo data).
@@ -318,21 +318,7 @@ async fn killing_one_instance_mid_load_loses_no_accepted_write() {
     let url = server.fresh_database().await;
     let mut a = Process::start(&url, true);
     let b = Process::start(&url, false);
-    let customer = {
-        let c = signed_in(&b.base, "agent").await;
-        let found: Value = c
-            .get(format!("{}/api/v1/customers?phone=13900000002", b.base))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        found[0]["id"]
-            .as_str()
-            .expect("the demo customer")
-            .to_owned()
-    };
+    let customer = customer_id(&signed_in(&b.base, "agent").await, &b.base, "13900000002").await;
     // Eight agents register tickets, alternating between the instances; A is killed once
     // 100 registrations were accepted.
     let accepted = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
@@ -401,14 +387,7 @@ async fn killing_one_instance_mid_load_loses_no_accepted_write() {
     // Every accepted ticket is there, with its registration event, on the surviving instance.
     let c = signed_in(&b.base, "supervisor").await;
     for id in &accepted {
-        let log: Value = c
-            .get(format!("{}/api/v1/tickets/{id}/events", b.base))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let log = get_json(&c, &format!("{}/api/v1/tickets/{id}/events", b.base)).await;
         assert_eq!(log["chain_intact"], true, "{id}: {log}");
     }
     let pool = sqlx::PgPool::connect(&url).await.unwrap();

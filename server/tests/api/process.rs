@@ -89,3 +89,23 @@ pub async fn signed_in(base: &str, user: &str) -> reqwest::Client {
     assert!(r.status().is_success(), "sign-in as {user}: {}", r.status());
     c
 }
+
+/// `GET url` with `c`; the JSON body.
+pub async fn get_json(c: &reqwest::Client, url: &str) -> serde_json::Value {
+    c.get(url)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap_or(serde_json::Value::Null)
+}
+
+/// The id of the customer on file with mobile number `phone` (staff client `c`).
+pub async fn customer_id(c: &reqwest::Client, base: &str, phone: &str) -> String {
+    let found = get_json(c, &format!("{base}/api/v1/customers?phone={phone}")).await;
+    found[0]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no customer with number {phone}: {found}"))
+        .to_owned()
+}
