@@ -43,6 +43,7 @@ pub struct Texts {
     pub err_unauthenticated: &'static str,
     pub err_forbidden: &'static str,
     pub err_cross_site: &'static str,
+    pub err_timeout: &'static str,
     pub err_not_found: &'static str,
     pub err_bad_origin: &'static str,
     pub err_malformed_json: &'static str,
@@ -163,6 +164,7 @@ pub static ZH: Texts = Texts {
     err_unauthenticated: "请先登录。",
     err_forbidden: "您没有权限执行此操作。",
     err_cross_site: "请求来自其他网站，已被拒绝。请在 Loopdesk 页面中操作。",
+    err_timeout: "服务器未能及时处理该请求，未做任何更改，请稍后重试。",
     err_not_found: "请求的资源不存在。",
     err_bad_origin: "请求来源无效,请刷新页面后重试。",
     err_malformed_json: "请求体不是有效的 JSON:{detail}",
@@ -278,6 +280,8 @@ pub static EN: Texts = Texts {
     err_forbidden: "You are not allowed to do this.",
     err_cross_site:
         "This request came from another site and was refused. Please use the Loopdesk pages.",
+    err_timeout:
+        "The server could not answer this request in time; nothing was changed. Please try again.",
     err_not_found: "The requested resource does not exist.",
     err_bad_origin: "The request came from another site. Reload the page and try again.",
     err_malformed_json: "The request body is not valid JSON: {detail}",

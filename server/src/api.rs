@@ -39,6 +39,29 @@ fn acceptable_transaction_id(value: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
 }
 
+/// Middleware: a request not answered within `limit` (reading its body included) gets 408
+/// with the error body. Dropping the unfinished handler rolls back any transaction it had
+/// open, so nothing half-done is kept. A response that has started (an event stream) is not
+/// cut: only the wait for the response is timed.
+pub async fn request_timeout(
+    axum::extract::State(limit): axum::extract::State<std::time::Duration>,
+    request: Request,
+    next: Next,
+) -> Response {
+    use axum::response::IntoResponse;
+    let ctx = error::ApiCtx::from_parts(request.extensions(), request.headers());
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => error::ApiError::new(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            error::ErrorCode::Timeout,
+            app::i18n::t(ctx.locale).err_timeout.into(),
+            &ctx,
+        )
+        .into_response(),
+    }
+}
+
 /// Middleware: assigns the transaction id, runs the request inside a span carrying it, and
 /// echoes it on the response.
 pub async fn transaction_id(mut request: Request, next: Next) -> Response {

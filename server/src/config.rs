@@ -85,6 +85,9 @@ pub struct Config {
     pub service_targets: loopdesk::metrics::ServiceTargets,
     /// Days of call history `--demo` seeds for the supervisors' screens (0: none).
     pub demo_history_days: u32,
+    /// Seconds a request may take to be answered (reading its body included) before it
+    /// gets 408; event streams that have started answering are not cut.
+    pub request_timeout_seconds: u64,
 }
 
 /// What the command line asks for.
@@ -194,6 +197,7 @@ ENVIRONMENT:
     LOOPDESK_SESSION_IDLE_MINUTES  idle minutes before a session expires (default 120)
     LEPTOS_SITE_ROOT          built site directory (default target/site)
     LOOPDESK_SWEEP_SECONDS    seconds between SLA sweeper passes (default 1; 0 = off)
+    LOOPDESK_REQUEST_TIMEOUT_SECONDS  seconds before an unanswered request gets 408 (default 30)
     LOOPDESK_BILLING_URL      external billing system (http://…); default: local billing data
     LOOPDESK_SMS_SPOOL        file to append customer SMS/e-mail to as JSON lines (for a
                               gateway); default: the log, where the demo shows codes
@@ -246,6 +250,16 @@ ENVIRONMENT:
                 value: sweep_text,
                 reason: "expected seconds between 0 and 3600",
             })?;
+        let timeout_text = var("LOOPDESK_REQUEST_TIMEOUT_SECONDS").unwrap_or_else(|| "30".into());
+        let request_timeout_seconds = timeout_text
+            .parse::<u64>()
+            .ok()
+            .filter(|s| (1..=3600).contains(s))
+            .ok_or(ConfigError::Invalid {
+                name: "LOOPDESK_REQUEST_TIMEOUT_SECONDS",
+                value: timeout_text,
+                reason: "expected seconds between 1 and 3600",
+            })?;
         let billing_url = var("LOOPDESK_BILLING_URL");
         if let Some(url) = &billing_url {
             if !url.starts_with("http://") {
@@ -295,6 +309,7 @@ ENVIRONMENT:
             sms_spool: var("LOOPDESK_SMS_SPOOL").map(std::path::PathBuf::from),
             billing_url,
             sweep_seconds,
+            request_timeout_seconds,
             database_url,
             addr,
             secure_cookies,

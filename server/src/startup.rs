@@ -238,6 +238,10 @@ impl Application {
 
         let router = build_router(state.clone())
             .layer(session_layer)
+            .layer(middleware::from_fn_with_state(
+                Duration::from_secs(config.request_timeout_seconds),
+                api::request_timeout,
+            ))
             .layer(middleware::from_fn(api::transaction_id));
         Ok(Application {
             listener,

@@ -38,6 +38,8 @@ pub enum ErrorCode {
     Internal,
     /// A system we depend on did not answer (502).
     Unavailable,
+    /// The request was not answered in time (408); nothing it started was kept.
+    Timeout,
 }
 
 /// What an API handler returns.

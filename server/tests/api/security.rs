@@ -111,3 +111,65 @@ async fn every_response_carries_the_security_headers() {
         assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
     }
 }
+
+#[tokio::test]
+async fn a_request_not_answered_in_time_gets_408_while_event_streams_stay_open() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let dir = std::sync::Arc::new(tempfile::tempdir().unwrap());
+    let url = format!("sqlite://{}/t.db?mode=rwc", dir.path().display());
+    let app = TestApp::spawn_with(dir, url, |c| c.request_timeout_seconds = 1).await;
+    // An agent's event stream opens first.
+    let agent = login(&app, "agent").await;
+    let mut stream = agent.get(app.url("/api/v1/live")).send().await.unwrap();
+    assert_eq!(stream.status(), StatusCode::OK);
+
+    // A client sends the headers and half of its body, then stalls.
+    let host = app.base.trim_start_matches("http://").to_owned();
+    let mut socket = tokio::net::TcpStream::connect(&host).await.unwrap();
+    let head = format!(
+        "POST /api/v1/session HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n\
+         Content-Length: 100\r\nConnection: close\r\n\r\n{{\"username\""
+    );
+    socket.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 4096];
+    let read = async {
+        loop {
+            let n = socket.read(&mut buf).await.unwrap_or(0);
+            answer.extend_from_slice(&buf[..n]);
+            let text = String::from_utf8_lossy(&answer);
+            if n == 0 || text.contains("\"transaction_id\"") {
+                return text.into_owned();
+            }
+        }
+    };
+    // Bounded so a broken server fails the test instead of hanging it.
+    let text = tokio::time::timeout(std::time::Duration::from_secs(20), read)
+        .await
+        .expect("the server answers the stalled request");
+    assert!(text.starts_with("HTTP/1.1 408"), "{text}");
+    assert!(text.contains("\"code\":\"timeout\""), "{text}");
+
+    // The stream opened before the timeout elapsed still delivers.
+    let admin = login(&app, "admin").await;
+    let r = admin
+        .post(app.url("/api/v1/cti/events"))
+        .json(
+            &json!({"event": "newCall", "call_id": "t1", "direction": "in",
+                      "from": "13800000001", "to": "10000", "agent": "agent",
+                      "at": "2026-11-23T02:00:00Z"}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let mut seen = String::new();
+    while !seen.contains("event: pop") {
+        let chunk = stream
+            .chunk()
+            .await
+            .unwrap()
+            .expect("the stream is still open");
+        seen.push_str(&String::from_utf8_lossy(&chunk));
+    }
+}

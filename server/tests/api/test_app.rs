@@ -62,6 +62,7 @@ pub fn config(db_url: &str) -> Config {
         sms_spool: None,
         service_targets: loopdesk::metrics::ServiceTargets::default(),
         demo_history_days: 0,
+        request_timeout_seconds: 30,
     }
 }
 
@@ -80,10 +81,20 @@ impl TestApp {
     }
 
     pub async fn spawn_on(dir: Arc<tempfile::TempDir>, db_url: String) -> TestApp {
+        Self::spawn_with(dir, db_url, |_| {}).await
+    }
+
+    /// Like [`TestApp::spawn_on`], with the configuration adjusted by `tweak` first.
+    pub async fn spawn_with(
+        dir: Arc<tempfile::TempDir>,
+        db_url: String,
+        tweak: impl FnOnce(&mut Config),
+    ) -> TestApp {
         let clock = Arc::new(ManualClock(Mutex::new(
             Utc.with_ymd_and_hms(2026, 11, 23, 2, 0, 0).unwrap(),
         )));
         let mut cfg = config(&db_url);
+        tweak(&mut cfg);
         cfg.sms_spool = Some(dir.path().join("sms.jsonl"));
         let app = Application::build(cfg, true, clock.clone())
             .await
