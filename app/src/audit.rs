@@ -41,7 +41,7 @@ pub async fn verify_chain(stores: &Stores) -> Result<Result<u64, AuditBreak>, De
 }
 
 /// The audit query for whole local days `from..=to` (the center's time zone).
-pub async fn days(
+async fn days(
     stores: &Stores,
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
@@ -84,8 +84,7 @@ pub async fn search(
         }
     }
     let size = query.page_size.clamp(1, 200);
-    let total_pages =
-        u32::try_from(found.total.div_ceil(u64::from(size)).max(1)).unwrap_or(u32::MAX);
+    let total_pages = crate::views::page_count(found.total, size).max(1);
     let page = query.page.max(1);
     Ok(AuditListView {
         items: found

@@ -65,6 +65,11 @@ fn normal_priority() -> Priority {
     Priority::Normal
 }
 
+/// How many pages of `size` rows `total` rows fill (0 for none).
+pub fn page_count(total: u64, size: u32) -> u32 {
+    u32::try_from(total.div_ceil(u64::from(size.max(1)))).unwrap_or(u32::MAX)
+}
+
 /// `{code, name}` for enumerations (DESIGN §4).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CodeName {
@@ -565,7 +570,7 @@ mod build {
             registered_at: s.registered_at,
             version: s.version,
         };
-        let total_pages = page.total.div_ceil(u64::from(page_size.max(1))) as u32;
+        let total_pages = page_count(page.total, page_size);
         Ok(TicketList {
             items: page.items.iter().map(row).collect(),
             page: page_no,

@@ -403,18 +403,30 @@ async fn killing_one_instance_mid_load_loses_no_accepted_write() {
     );
 }
 
-/// Waits (at most 10 s) until `found` holds: for effects that reach another instance
-/// through NOTIFY, which has no reply to wait on.
-async fn eventually<F, Fut>(what: &str, mut found: F)
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
-    while !found().await {
-        assert!(tokio::time::Instant::now() < deadline, "never: {what}");
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+/// Waits until instance B has handled everything instance A relayed so far, without
+/// guessing a time: A writes a ticket, whose wallboard change A relays after everything it
+/// relayed before; B's listener handles one connection's notifications in order, so when
+/// B's wallboard stream reports the change, the earlier notifications are done.
+async fn settled(
+    a: &TestApp,
+    wallboard_on_b: &mut reqwest::Response,
+    agent: &loopdesk::user::User,
+) {
+    let customer = a
+        .state
+        .stores
+        .customers
+        .customers_by_phone("13900000002")
+        .await
+        .unwrap()
+        .remove(0);
+    let input = serde_json::from_value(json!({
+        "kind": "inquiry", "channel": "phone", "customer": customer.id.0, "subject": "barrier"}))
+    .unwrap();
+    app::desk::register(&a.state.stores, a.clock.now(), agent, input)
+        .await
+        .unwrap();
+    next_event(wallboard_on_b, "changed").await;
 }
 
 #[tokio::test]
@@ -479,6 +491,13 @@ async fn an_article_published_on_one_instance_is_found_on_the_other() {
         }
     };
     assert!(!found_on_b().await, "a draft is not indexed");
+    let mut wallboard = login(&b, "supervisor")
+        .await
+        .get(b.url("/api/v1/wallboard/live"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wallboard.status(), StatusCode::OK);
     knowledge::act_on_article(
         stores_a,
         index_a,
@@ -490,7 +509,8 @@ async fn an_article_published_on_one_instance_is_found_on_the_other() {
     )
     .await
     .unwrap();
-    eventually("B finds the article A published", found_on_b).await;
+    settled(&a, &mut wallboard, &agent).await;
+    assert!(found_on_b().await, "B finds the article A published");
     knowledge::act_on_article(
         stores_a,
         index_a,
@@ -502,8 +522,9 @@ async fn an_article_published_on_one_instance_is_found_on_the_other() {
     )
     .await
     .unwrap();
-    eventually("B no longer finds the article A archived", || async {
-        !found_on_b().await
-    })
-    .await;
+    settled(&a, &mut wallboard, &agent).await;
+    assert!(
+        !found_on_b().await,
+        "B no longer finds the article A archived"
+    );
 }

@@ -109,14 +109,6 @@ impl Tx {
         }
         Ok(())
     }
-
-    /// The dialect of this transaction's connection.
-    pub fn dialect(&self) -> Dialect {
-        match self {
-            Tx::Sqlite(_) => Dialect::Sqlite,
-            Tx::Postgres(_) => Dialect::Postgres,
-        }
-    }
 }
 
 /// Where a statement runs: on the pool or inside a transaction.
