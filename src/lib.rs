@@ -19,6 +19,8 @@
 //!   limits, attachments, the customer-visible timeline).
 //! - [`token`]: API tokens (format, hashing, scopes, expiry, IP allowlist).
 //! - [`login`]: the sign-in throttle (5 failures in 15 minutes lock an account for 15 minutes).
+//! - [`password`]: password strength (staff and customers), expiry, minimum age, reuse and
+//!   the inactivity rule for staff accounts.
 //! - [`clock`]: the time source port.
 //! - [`customer`]: customer tiers.
 //! - [`flow`]: SOP flows (definitions, validation, runs with gateways and rollback).
@@ -71,6 +73,7 @@ pub mod kb;
 pub mod locale;
 pub mod login;
 pub mod metrics;
+pub mod password;
 pub mod phrase;
 pub mod portal;
 pub mod quality;

@@ -158,47 +158,11 @@ pub fn mobile(input: &str) -> Result<String, PhoneError> {
     }
 }
 
-/// Shortest customer password.
-pub const MIN_PASSWORD: usize = 8;
-/// Longest password (argon2 input bound).
-pub const MAX_PASSWORD: usize = 128;
+pub use crate::password::{PasswordError, MAX_LEN as MAX_PASSWORD, MIN_CUSTOMER as MIN_PASSWORD};
 
-/// Why a new password was refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-#[serde(rename_all = "snake_case")]
-pub enum PasswordError {
-    /// Fewer than [`MIN_PASSWORD`] characters.
-    #[error("password too short")]
-    TooShort,
-    /// More than [`MAX_PASSWORD`] characters.
-    #[error("password too long")]
-    TooLong,
-    /// Needs at least one letter and one digit.
-    #[error("password needs letters and digits")]
-    NeedsLettersAndDigits,
-    /// The phone number (or its last 8 digits) is not a password.
-    #[error("password is the phone number")]
-    IsPhone,
-}
-
-/// The customers' password rule: 8–128 characters, letters and digits, not the number.
+/// The customers' password rule (see [`crate::password::check_customer`]).
 pub fn check_password(password: &str, phone: &str) -> Result<(), PasswordError> {
-    let n = password.chars().count();
-    if n < MIN_PASSWORD {
-        return Err(PasswordError::TooShort);
-    }
-    if n > MAX_PASSWORD {
-        return Err(PasswordError::TooLong);
-    }
-    let letters = password.chars().any(char::is_alphabetic);
-    let digits = password.chars().any(|c| c.is_ascii_digit());
-    if !(letters && digits) {
-        return Err(PasswordError::NeedsLettersAndDigits);
-    }
-    if !phone.is_empty() && password.contains(&phone[phone.len().saturating_sub(8)..]) {
-        return Err(PasswordError::IsPhone);
-    }
-    Ok(())
+    crate::password::check_customer(password, phone)
 }
 
 coded_enum!(
@@ -318,7 +282,10 @@ mod tests {
         let p = "13800000001";
         assert_eq!(check_password("abc123xy", p), Ok(()));
         assert_eq!(check_password("密码abc12345", p), Ok(()));
-        assert_eq!(check_password("abc12", p), Err(PasswordError::TooShort));
+        assert_eq!(
+            check_password("abc12", p),
+            Err(PasswordError::TooShort { min: 8 })
+        );
         assert_eq!(
             check_password("abcdefghij", p),
             Err(PasswordError::NeedsLettersAndDigits)

@@ -9,6 +9,7 @@ pub mod portal;
 pub mod supervision;
 
 use crate::login::LoginThrottle;
+use crate::password::{DisabledReason, PasswordAge};
 use crate::user::{Department, DepartmentId, LoginName, User, UserId};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -50,6 +51,49 @@ pub struct NewUser {
     pub password_hash: PasswordHash,
 }
 
+/// A user with the dates of the account's lifecycle (see [`crate::password`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    /// The user.
+    pub user: User,
+    /// When the password was set and whether it must be changed.
+    pub password: PasswordAge,
+    /// Why the account is disabled, when it is.
+    pub disabled_reason: Option<DisabledReason>,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Last successful sign-in.
+    pub last_login_at: Option<DateTime<Utc>>,
+    /// Last re-enabled by an administrator.
+    pub enabled_at: Option<DateTime<Utc>>,
+    /// Sessions signed in under another epoch are signed out.
+    pub session_epoch: i64,
+}
+
+impl Account {
+    /// The last use that counts for the inactivity rule: sign-in, creation or re-enabling.
+    pub fn last_used(&self) -> DateTime<Utc> {
+        [Some(self.created_at), self.last_login_at, self.enabled_at]
+            .into_iter()
+            .flatten()
+            .max()
+            .unwrap_or(self.created_at)
+    }
+}
+
+/// A new password to store.
+#[derive(Debug, Clone)]
+pub struct PasswordUpdate {
+    /// Its hash.
+    pub hash: PasswordHash,
+    /// When it is set.
+    pub at: DateTime<Utc>,
+    /// Set by an administrator: the owner must choose another at next sign-in.
+    pub must_change: bool,
+    /// How many earlier hashes to keep (the replaced one included); older ones are dropped.
+    pub keep_history: usize,
+}
+
 /// Users and their credentials.
 #[async_trait]
 pub trait UserStore: Send + Sync {
@@ -65,8 +109,29 @@ pub trait UserStore: Send + Sync {
     /// Stores the user's UI language choice.
     async fn set_locale(&self, id: UserId, locale: crate::locale::Locale)
         -> Result<(), StoreError>;
-    /// Replaces the password hash.
-    async fn set_password(&self, id: UserId, hash: PasswordHash) -> Result<(), StoreError>;
+    /// The user with the account's lifecycle dates.
+    async fn account(&self, id: UserId) -> Result<Account, StoreError>;
+    /// Replaces the password: the replaced hash joins the history (trimmed to
+    /// `keep_history`), and the session epoch moves (every session is signed out). Returns the
+    /// new epoch.
+    async fn set_password(&self, id: UserId, update: PasswordUpdate) -> Result<i64, StoreError>;
+    /// The earlier password hashes kept for the reuse rule, newest first.
+    async fn password_history(&self, id: UserId) -> Result<Vec<PasswordHash>, StoreError>;
+    /// Disables the account for a reason, or (with `None`) enables it again at `now`, which
+    /// counts as a use for the inactivity rule.
+    async fn set_disabled(
+        &self,
+        id: UserId,
+        reason: Option<DisabledReason>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    /// Moves the session epoch: every session of the user is signed out. Returns the new one.
+    async fn revoke_sessions(&self, id: UserId) -> Result<i64, StoreError>;
+    /// Disables (reason `inactive`) enabled staff accounts last used before `before`;
+    /// returns them.
+    async fn disable_inactive(&self, before: DateTime<Utc>) -> Result<Vec<User>, StoreError>;
+    /// Every staff account, by username.
+    async fn list_staff_accounts(&self) -> Result<Vec<Account>, StoreError>;
     /// Records a successful sign-in.
     async fn record_login(&self, id: UserId, now: DateTime<Utc>) -> Result<(), StoreError>;
     /// Number of users (to know whether demo data was seeded).
@@ -139,6 +204,16 @@ pub enum AuditAction {
     TokenUsed,
     /// An API token was refused (subject: its prefix when known; detail: why).
     TokenRefused,
+    /// A user chose a new password (subject: the user).
+    PasswordChanged,
+    /// An administrator set a temporary password (subject: the user).
+    PasswordReset,
+    /// An account was disabled (subject: the user; detail: why).
+    AccountDisabled,
+    /// An administrator enabled an account again (subject: the user).
+    AccountEnabled,
+    /// An administrator signed out every session of a user (subject: the user).
+    SessionsRevoked,
 }
 
 impl AuditAction {
@@ -161,11 +236,16 @@ impl AuditAction {
             AuditAction::TokenRevoked => "token_revoked",
             AuditAction::TokenUsed => "token_used",
             AuditAction::TokenRefused => "token_refused",
+            AuditAction::PasswordChanged => "password_changed",
+            AuditAction::PasswordReset => "password_reset",
+            AuditAction::AccountDisabled => "account_disabled",
+            AuditAction::AccountEnabled => "account_enabled",
+            AuditAction::SessionsRevoked => "sessions_revoked",
         }
     }
 
     /// Every action.
-    pub const ALL: [AuditAction; 16] = [
+    pub const ALL: [AuditAction; 21] = [
         AuditAction::LoginSucceeded,
         AuditAction::LoginFailed,
         AuditAction::AccountLocked,
@@ -182,6 +262,11 @@ impl AuditAction {
         AuditAction::TokenRevoked,
         AuditAction::TokenUsed,
         AuditAction::TokenRefused,
+        AuditAction::PasswordChanged,
+        AuditAction::PasswordReset,
+        AuditAction::AccountDisabled,
+        AuditAction::AccountEnabled,
+        AuditAction::SessionsRevoked,
     ];
 
     /// The action for a stored code.

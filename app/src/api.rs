@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 
+pub mod accounts;
 pub mod console;
 pub mod desk;
 pub mod knowledge;

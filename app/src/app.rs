@@ -58,6 +58,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
                 <Route path=path!("/register") view=crate::pages::signup::RegisterPage ssr=SsrMode::Async/>
                 <Route path=path!("/forgot") view=crate::pages::signup::ResetPage ssr=SsrMode::Async/>
+                <Route path=path!("/password") view=crate::pages::password::PasswordPage ssr=SsrMode::Async/>
                 <Route path=path!("/agent") view=|| view! { <AreaPage area=Area::Agent/> } ssr=SsrMode::Async/>
                 <Route path=path!("/agent/:section") view=|| view! { <AreaPage area=Area::Agent/> } ssr=SsrMode::Async/>
                 <Route path=path!("/agent/tickets/:id") view=|| view! { <AreaPage area=Area::Agent/> } ssr=SsrMode::Async/>

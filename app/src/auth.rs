@@ -12,6 +12,7 @@ use axum::http::HeaderMap;
 use chrono::{DateTime, Utc};
 use loopdesk::locale::Locale;
 use loopdesk::login::LoginThrottle;
+use loopdesk::password::ChangeReason;
 use loopdesk::store::{AuditAction, AuditEntry, PasswordHash, StoreError};
 use loopdesk::user::{mask_phone, LoginName, LoginNameError, User, UserId};
 use tower_sessions::Session;
@@ -77,6 +78,7 @@ pub struct AuthSession(pub Session);
 
 impl AuthSession {
     const USER_ID_KEY: &'static str = "loopdesk.user_id";
+    const EPOCH_KEY: &'static str = "loopdesk.epoch";
 
     /// The signed-in user's id, if any.
     pub async fn user_id(&self) -> Result<Option<UserId>, AppError> {
@@ -86,9 +88,25 @@ impl AuthSession {
             .map_err(session_failure)
     }
 
-    /// Signs the user in: a new session id (no fixation), then the user id.
-    pub async fn sign_in(&self, id: UserId) -> Result<(), AppError> {
+    /// The account's session epoch when this session was signed in (0 for sessions from
+    /// before epochs existed).
+    pub async fn epoch(&self) -> Result<i64, AppError> {
+        Ok(self
+            .0
+            .get::<i64>(Self::EPOCH_KEY)
+            .await
+            .map_err(session_failure)?
+            .unwrap_or(0))
+    }
+
+    /// Signs the user in under the account's current session epoch: a new session id (no
+    /// fixation), then the user id. Moving the epoch later signs this session out.
+    pub async fn sign_in(&self, id: UserId, epoch: i64) -> Result<(), AppError> {
         self.0.cycle_id().await.map_err(session_failure)?;
+        self.0
+            .insert(Self::EPOCH_KEY, epoch)
+            .await
+            .map_err(session_failure)?;
         self.0
             .insert(Self::USER_ID_KEY, id)
             .await
@@ -122,6 +140,9 @@ pub enum LoginError {
     },
     /// The account exists, the password matched, but it is disabled.
     Disabled,
+    /// The password matched but must be changed before the owner may work (expired, or set
+    /// by an administrator); nobody is signed in.
+    ChangePassword(ChangeReason),
     /// Storage or session failure (logged).
     Internal,
 }
@@ -139,15 +160,15 @@ impl From<StoreError> for LoginError {
     }
 }
 
-/// The sign-in use case: throttle check, password check, bookkeeping and audit. On success
-/// the session is rotated and holds the user.
-pub async fn sign_in(
+/// Checks a login name and password with the throttle, recording and auditing failures
+/// (and the lock they may set). Returns the user and the throttle key; a disabled account is
+/// refused only after its password matched.
+pub async fn check_credentials(
     state: &AppState,
-    session: &AuthSession,
     login_input: &str,
     password: &str,
-    transaction_id: Option<String>,
-) -> Result<User, LoginError> {
+    transaction_id: Option<&str>,
+) -> Result<(User, String), LoginError> {
     if login_input.trim().is_empty() || password.is_empty() {
         return Err(LoginError::EmptyFields);
     }
@@ -172,21 +193,20 @@ pub async fn sign_in(
         .unwrap_or_else(|| state.dummy_hash.clone());
     let matches = verify_password(password.to_owned(), hash).await? && found.is_some();
 
-    let audit = |action, actor: Option<UserId>, detail: String| AuditEntry {
+    let audit = |action, detail: String| AuditEntry {
         at: now,
-        actor,
+        actor: None,
         action,
         subject: key.clone(),
         detail,
-        transaction_id: transaction_id.clone(),
+        transaction_id: transaction_id.map(str::to_owned),
     };
-
     let Some((user, _)) = found.filter(|_| matches) else {
         let lock = attempts.record_failure(&key, now, &state.throttle).await?;
         state
             .stores
             .audit
-            .append(audit(AuditAction::LoginFailed, None, String::new()))
+            .append(audit(AuditAction::LoginFailed, String::new()))
             .await?;
         if let Some(until) = lock {
             state
@@ -194,7 +214,6 @@ pub async fn sign_in(
                 .audit
                 .append(audit(
                     AuditAction::AccountLocked,
-                    None,
                     format!("locked until {}", until.to_rfc3339()),
                 ))
                 .await?;
@@ -206,19 +225,65 @@ pub async fn sign_in(
     if user.disabled {
         return Err(LoginError::Disabled);
     }
-    attempts.clear(&key).await?;
-    session.sign_in(user.id).await?;
+    Ok((user, key))
+}
+
+/// The sign-in use case: throttle check, password check, bookkeeping and audit. On success
+/// the session is rotated and holds the user. A password that must be changed first signs
+/// nobody in ([`LoginError::ChangePassword`]).
+pub async fn sign_in(
+    state: &AppState,
+    session: &AuthSession,
+    login_input: &str,
+    password: &str,
+    transaction_id: Option<String>,
+) -> Result<User, LoginError> {
+    let (user, key) =
+        check_credentials(state, login_input, password, transaction_id.as_deref()).await?;
+    let now = state.clock.now();
+    state.stores.login_attempts.clear(&key).await?;
+    let account = state.stores.users.account(user.id).await?;
+    if let Some(reason) = state
+        .policy
+        .change_required(user.role, account.password, now)
+    {
+        return Err(LoginError::ChangePassword(reason));
+    }
+    start_session(state, session, &user, account.session_epoch, transaction_id).await?;
+    Ok(user)
+}
+
+/// Signs a user whose credentials were checked in: the session under the account's epoch,
+/// the last sign-in and the audit entry.
+pub async fn start_session(
+    state: &AppState,
+    session: &AuthSession,
+    user: &User,
+    epoch: i64,
+    transaction_id: Option<String>,
+) -> Result<(), LoginError> {
+    let now = state.clock.now();
+    session.sign_in(user.id, epoch).await?;
     state.stores.users.record_login(user.id, now).await?;
+    let subject = user
+        .username
+        .clone()
+        .map(|u| format!("u:{u}"))
+        .or_else(|| user.phone.clone().map(|p| format!("p:{p}")))
+        .unwrap_or_else(|| user.id.to_string());
     state
         .stores
         .audit
-        .append(audit(
-            AuditAction::LoginSucceeded,
-            Some(user.id),
-            String::new(),
-        ))
+        .append(AuditEntry {
+            at: now,
+            actor: Some(user.id),
+            action: AuditAction::LoginSucceeded,
+            subject,
+            detail: String::new(),
+            transaction_id,
+        })
         .await?;
-    Ok(user)
+    Ok(())
 }
 
 /// Signs out, recording it in the audit log when someone was signed in; an agent who was
@@ -249,8 +314,9 @@ pub async fn sign_out(
     session.sign_out().await
 }
 
-/// The signed-in user, if any. A session pointing at a deleted or disabled user counts as
-/// anonymous.
+/// The signed-in user, if any. A session counts as anonymous when its user is deleted or
+/// disabled, was signed out everywhere since (the epoch moved), or must change the password
+/// first (it expired while signed in, or an administrator reset it).
 pub async fn current_user(
     state: &AppState,
     session: &AuthSession,
@@ -258,11 +324,19 @@ pub async fn current_user(
     let Some(id) = session.user_id().await? else {
         return Ok(None);
     };
-    match state.stores.users.get_user(id).await {
-        Ok(user) if !user.disabled => Ok(Some(user)),
-        Ok(_) | Err(StoreError::NotFound) => Ok(None),
-        Err(e) => Err(e.into()),
-    }
+    let account = match state.stores.users.account(id).await {
+        Ok(a) => a,
+        Err(StoreError::NotFound) => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    let now = state.clock.now();
+    let valid = !account.user.disabled
+        && account.session_epoch == session.epoch().await?
+        && state
+            .policy
+            .change_required(account.user.role, account.password, now)
+            .is_none();
+    Ok(valid.then_some(account.user))
 }
 
 /// The signed-in user, or `Unauthenticated`.

@@ -93,6 +93,17 @@ pub enum Invalid {
     Registered,
     /// The current password does not match.
     WrongPassword,
+    /// A staff password younger than the minimum age; it may be changed from `until`.
+    PasswordTooSoon {
+        /// The earliest moment.
+        until: chrono::DateTime<chrono::Utc>,
+    },
+    /// The new password and its confirmation differ.
+    PasswordMismatch,
+    /// The account is disabled.
+    AccountDisabled,
+    /// An administrator's action on their own account.
+    OwnAccount,
     /// A quality scorecard or review.
     Quality(loopdesk::quality::QualityError),
     /// A staffing goal.
@@ -1402,7 +1413,11 @@ impl DeskError {
                     | Invalid::Code(_)
                     | Invalid::Attachment(_)
                     | Invalid::Registered
-                    | Invalid::WrongPassword),
+                    | Invalid::WrongPassword
+                    | Invalid::PasswordTooSoon { .. }
+                    | Invalid::PasswordMismatch
+                    | Invalid::AccountDisabled
+                    | Invalid::OwnAccount),
                 ..
             } => crate::i18n::portal::problem(p, locale),
             DeskError::Invalid { field, problem } => {

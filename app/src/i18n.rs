@@ -6,6 +6,7 @@
 //! The same catalogue serves the pages (SSR and wasm) and the server's API error messages.
 //! Placeholders are written `{name}` and filled with [`fill`].
 
+pub mod accounts;
 pub mod console;
 pub mod desk;
 pub mod knowledge;
@@ -39,6 +40,10 @@ pub struct Texts {
     pub err_locked: &'static str,
     pub err_empty_fields: &'static str,
     pub err_disabled: &'static str,
+    /// The password expired: choose a new one before signing in.
+    pub err_password_expired: &'static str,
+    /// An administrator set the password: choose your own before signing in.
+    pub err_password_reset: &'static str,
     pub err_internal: &'static str,
     pub err_unauthenticated: &'static str,
     pub err_forbidden: &'static str,
@@ -160,6 +165,8 @@ pub static ZH: Texts = Texts {
     err_locked: "登录失败次数过多,账号已被锁定,请在 {minutes} 分钟后重试。",
     err_empty_fields: "请输入用户名(手机号)和密码。",
     err_disabled: "该账号已停用,请联系管理员。",
+    err_password_expired: "密码已超过 3 个月有效期,请先设置新密码。",
+    err_password_reset: "密码由管理员重置,请先设置您自己的新密码。",
     err_internal: "系统暂时无法处理您的请求,请稍后重试。",
     err_unauthenticated: "请先登录。",
     err_forbidden: "您没有权限执行此操作。",
@@ -275,6 +282,8 @@ pub static EN: Texts = Texts {
         "Too many failed sign-in attempts. The account is locked; try again in {minutes} minutes.",
     err_empty_fields: "Enter your username (mobile number) and password.",
     err_disabled: "This account is disabled. Please contact an administrator.",
+    err_password_expired: "The password is older than 3 months. Choose a new one first.",
+    err_password_reset: "An administrator reset the password. Choose your own first.",
     err_internal: "Something went wrong on our side. Please try again later.",
     err_unauthenticated: "Please sign in first.",
     err_forbidden: "You are not allowed to do this.",

@@ -266,14 +266,15 @@ pub async fn register(
     Ok((user, activated))
 }
 
-/// Sets a new password for a verified number; returns the user (to sign them in).
+/// Sets a new password for a verified number; returns the user and the session epoch (to
+/// sign them in; every other session is signed out).
 pub async fn reset_password(
     stores: &Stores,
     now: DateTime<Utc>,
     phone_input: &str,
     code: &str,
     new_password: &str,
-) -> Result<User, DeskError> {
+) -> Result<(User, i64), DeskError> {
     let phone = phone(phone_input)?;
     password("password", new_password, &phone)?;
     verify(stores, &phone, CodePurpose::Reset, code, now).await?;
@@ -288,40 +289,19 @@ pub async fn reset_password(
     let hash = crate::auth::hash_password(new_password.to_owned())
         .await
         .map_err(|_| DeskError::Internal)?;
-    stores.users.set_password(user.id, hash).await?;
-    Ok(user)
-}
-
-/// A signed-in customer changes their password.
-pub async fn change_password(
-    stores: &Stores,
-    user: &User,
-    current: &str,
-    new_password: &str,
-) -> Result<(), DeskError> {
-    let phone = match (&user.role, &user.phone) {
-        (Role::Customer, Some(p)) => p.clone(),
-        _ => return Err(DeskError::Forbidden),
-    };
-    let (_, hash) = stores
+    let epoch = stores
         .users
-        .find_for_login(&LoginName::Phone(phone.clone()))
-        .await?
-        .ok_or(DeskError::NotFound)?;
-    let ok = crate::auth::verify_password(current.to_owned(), hash)
-        .await
-        .map_err(|_| DeskError::Internal)?;
-    if !ok {
-        return Err(DeskError::invalid(
-            "current_password",
-            Invalid::WrongPassword,
-        ));
-    }
-    password("new_password", new_password, &phone)?;
-    let hash = crate::auth::hash_password(new_password.to_owned())
-        .await
-        .map_err(|_| DeskError::Internal)?;
-    Ok(stores.users.set_password(user.id, hash).await?)
+        .set_password(
+            user.id,
+            loopdesk::store::PasswordUpdate {
+                hash,
+                at: now,
+                must_change: false,
+                keep_history: 0,
+            },
+        )
+        .await?;
+    Ok((user, epoch))
 }
 
 // ------------------------------------------------------------------ requests

@@ -75,6 +75,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Sign-in throttle settings.
     pub throttle: LoginThrottle,
+    /// The password and account lifecycle rules.
+    pub policy: loopdesk::password::PasswordPolicy,
     /// Live events to open pages (screen pops).
     pub live: crate::live::LiveHub,
     /// Where billing lookups go (the local store, or an external billing system).

@@ -7,6 +7,7 @@ use loopdesk::ticket::{Channel, Complexity, Priority, TicketKind};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+pub mod accounts;
 pub mod console;
 pub mod knowledge;
 pub mod portal;

@@ -111,6 +111,9 @@ pub fn routes() -> Router<AppState> {
             "/session",
             post(session::create_session).delete(session::delete_session),
         )
+        .route("/session/password", post(session::change_password))
+        .route("/users", get(session::users))
+        .route("/users/{id}/actions", post(session::user_action))
         .route("/me", get(session::me))
         .route("/departments", get(session::departments))
         .route("/audit", get(audit::search))

@@ -67,13 +67,14 @@ pub struct Application {
     background: Background,
 }
 
-/// Background jobs of one instance: expired-session cleanup, the SLA sweeper and the hourly
-/// arrears check (bills fall due without a new import).
+/// Background jobs of one instance: expired-session cleanup, the SLA sweeper, the hourly
+/// arrears check (bills fall due without a new import) and the daily inactivity check.
 struct Background {
     fanout: Option<crate::fanout::Fanout>,
     cleanup: tokio::task::JoinHandle<()>,
     sweeper: Option<tokio::task::JoinHandle<()>>,
     collections: Option<tokio::task::JoinHandle<()>>,
+    inactivity: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Background {
@@ -82,7 +83,10 @@ impl Background {
             f.stop();
         }
         self.cleanup.abort();
-        for job in [&self.sweeper, &self.collections].into_iter().flatten() {
+        for job in [&self.sweeper, &self.collections, &self.inactivity]
+            .into_iter()
+            .flatten()
+        {
             job.abort();
         }
     }
@@ -167,6 +171,7 @@ impl Application {
             stores: app::live::with_live(backend.stores, &live),
             clock,
             throttle: LoginThrottle::default(),
+            policy: loopdesk::password::PasswordPolicy::default(),
             live,
             targets: config.service_targets,
             dummy_hash,
@@ -227,6 +232,22 @@ impl Application {
                 }
             })
         });
+        // Staff accounts unused for 30 days are disabled: checked at start and then daily.
+        let inactivity = (config.sweep_seconds > 0).then(|| {
+            let (stores, clock, policy) = (state.stores.clone(), state.clock.clone(), state.policy);
+            tokio::spawn(async move {
+                let mut tick = tokio::time::interval(Duration::from_secs(24 * 3600));
+                tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                loop {
+                    tick.tick().await;
+                    match app::accounts::disable_inactive(&stores, &policy, clock.now()).await {
+                        Ok(0) => {}
+                        Ok(n) => tracing::info!(n, "unused staff accounts disabled"),
+                        Err(e) => tracing::warn!(error = ?e, "inactivity check failed"),
+                    }
+                }
+            })
+        });
         let session_layer = SessionManagerLayer::new(sessions)
             .with_name(SESSION_COOKIE)
             .with_secure(config.secure_cookies)
@@ -252,6 +273,7 @@ impl Application {
                 cleanup,
                 sweeper,
                 collections,
+                inactivity,
             },
         })
     }

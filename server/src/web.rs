@@ -168,12 +168,31 @@ pub async fn post_login(
             p.push(("minutes", &minutes));
             login_redirect(&p)
         }
+        Err(LoginError::ChangePassword(reason)) => {
+            let mut p = vec![
+                ("u", form.username.as_str()),
+                (
+                    "reason",
+                    match reason {
+                        loopdesk::password::ChangeReason::Expired => "expired",
+                        loopdesk::password::ChangeReason::Reset => "reset",
+                    },
+                ),
+            ];
+            if !form.next.is_empty() {
+                p.push(("next", form.next.as_str()));
+            }
+            let query = serde_urlencoded::to_string(&p).unwrap_or_default();
+            see_other(&format!("/password?{query}"))
+        }
         Err(e) => login_redirect(&keep(match e {
             LoginError::EmptyFields => "empty",
             LoginError::NameTooLong => "too_long",
             LoginError::InvalidCredentials => "invalid",
             LoginError::Disabled => "disabled",
-            LoginError::Locked { .. } | LoginError::Internal => "internal",
+            LoginError::Locked { .. } | LoginError::ChangePassword(_) | LoginError::Internal => {
+                "internal"
+            }
         })),
     }
 }

@@ -17,7 +17,7 @@ use crate::views::console::{
 use super::desk::support;
 
 #[cfg(feature = "ssr")]
-fn transaction_id() -> Option<String> {
+pub(crate) fn transaction_id() -> Option<String> {
     Some(uuid::Uuid::new_v4().to_string())
 }
 

@@ -81,7 +81,7 @@ pub async fn portal_register(
     let (user, _) = crate::portal::register(&state.stores, state.clock.now(), &input, locale)
         .await
         .map_err(|e| support::desk(e, locale))?;
-    session.sign_in(user.id).await?;
+    session.sign_in(user.id, 0).await?;
     Ok(user.role.home_path().to_owned())
 }
 
@@ -93,20 +93,29 @@ pub async fn portal_reset(
     password: String,
 ) -> Result<String, AppError> {
     let (state, session, locale, _) = anonymous().await?;
-    let user =
+    let (user, epoch) =
         crate::portal::reset_password(&state.stores, state.clock.now(), &phone, &code, &password)
             .await
             .map_err(|e| support::desk(e, locale))?;
-    session.sign_in(user.id).await?;
+    session.sign_in(user.id, epoch).await?;
     Ok(user.role.home_path().to_owned())
 }
 
-/// Changes the signed-in customer's password.
+/// Changes the signed-in customer's password (the account's other sessions end).
 #[server(endpoint = "portal/password")]
 pub async fn portal_change_password(current: String, new: String) -> Result<(), AppError> {
-    let (state, user, locale) = support::caller().await?;
-    crate::portal::change_password(&state.stores, &user, &current, &new)
+    let (state, session, headers) = crate::state::request_context().await?;
+    let user = crate::auth::require_user(&state, &session).await?;
+    let locale = crate::auth::resolve_locale(Some(&user), &headers);
+    let input = crate::accounts::PasswordChange {
+        login: crate::accounts::login_of(&user),
+        current,
+        confirm: new.clone(),
+        new,
+    };
+    crate::accounts::change_password(&state, &session, &input, super::console::transaction_id())
         .await
+        .map(|_| ())
         .map_err(|e| support::desk(e, locale))
 }
 

@@ -50,6 +50,9 @@ pub fn Frame(
                             </span>
                         </span>
                     </div>
+                    <a class="btn btn-ghost" href="/password" data-testid="change-password">
+                        {crate::i18n::accounts::at(locale).change_password_link}
+                    </a>
                     <form method="post" action="/auth/logout">
                         <button type="submit" class="btn btn-ghost">{tx.sign_out}</button>
                     </form>

@@ -40,6 +40,11 @@ names!(
         TokenRevoked => ("吊销接口令牌", "API token revoked"),
         TokenUsed => ("使用接口令牌", "API token used"),
         TokenRefused => ("接口令牌被拒", "API token refused"),
+        PasswordChanged => ("修改密码", "Password changed"),
+        PasswordReset => ("重置密码", "Password reset"),
+        AccountDisabled => ("停用账号", "Account disabled"),
+        AccountEnabled => ("启用账号", "Account enabled"),
+        SessionsRevoked => ("强制下线", "Signed out everywhere"),
     }
 );
 

@@ -17,7 +17,7 @@ pub fn rate_limited(locale: Locale) -> String {
 pub fn problem(p: &crate::desk::Invalid, locale: Locale) -> String {
     use crate::desk::Invalid;
     use loopdesk::portal::attachment::{AttachmentError, MAX_BYTES, MAX_PER_TICKET};
-    use loopdesk::portal::{CodeError, PasswordError, PhoneError, CODE_TTL_MINUTES, MIN_PASSWORD};
+    use loopdesk::portal::{CodeError, PasswordError, PhoneError, CODE_TTL_MINUTES};
     let zh = locale == Locale::ZhCn;
     let s = |z: &str, e: &str| if zh { z.to_owned() } else { e.to_owned() };
     match p {
@@ -26,13 +26,51 @@ pub fn problem(p: &crate::desk::Invalid, locale: Locale) -> String {
             "请填写11位中国大陆手机号码",
             "Enter an 11-digit mainland China mobile number",
         ),
-        Invalid::Password(PasswordError::TooShort) => {
+        Invalid::Password(PasswordError::TooShort { min }) => {
             if zh {
-                format!("密码至少 {MIN_PASSWORD} 位")
+                format!("密码至少 {min} 位")
             } else {
-                format!("The password needs at least {MIN_PASSWORD} characters")
+                format!("The password needs at least {min} characters")
             }
         }
+        Invalid::Password(PasswordError::NeedsThreeKinds) => s(
+            "密码须包含大写字母、小写字母、数字和符号中的至少三种",
+            "The password needs three of: upper-case letters, lower-case letters, digits, symbols",
+        ),
+        Invalid::Password(PasswordError::ContainsName) => s(
+            "密码不能包含用户名",
+            "The password must not contain the username",
+        ),
+        Invalid::Password(PasswordError::Reused) => s(
+            "不能使用当前密码或最近用过的密码",
+            "The password must differ from the current one and the ones used recently",
+        ),
+        Invalid::PasswordTooSoon { until } => {
+            let local = until.with_timezone(&chrono_tz::Asia::Shanghai);
+            if zh {
+                format!(
+                    "密码修改后 5 天内不能再次修改，请于 {} 之后再试",
+                    local.format("%Y-%m-%d %H:%M")
+                )
+            } else {
+                format!(
+                    "A password cannot be changed again within 5 days; try after {}",
+                    local.format("%Y-%m-%d %H:%M")
+                )
+            }
+        }
+        Invalid::AccountDisabled => s(
+            "账号已停用，请联系管理员",
+            "The account is disabled; ask an administrator",
+        ),
+        Invalid::OwnAccount => s(
+            "不能对自己的账号执行此操作",
+            "You cannot do this to your own account",
+        ),
+        Invalid::PasswordMismatch => s(
+            "两次输入的新密码不一致",
+            "The two new passwords do not match",
+        ),
         Invalid::Password(PasswordError::TooLong) => s("密码过长", "The password is too long"),
         Invalid::Password(PasswordError::NeedsLettersAndDigits) => s(
             "密码须同时包含字母和数字",

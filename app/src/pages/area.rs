@@ -132,6 +132,7 @@ fn section_page(area: Area, section: &str, locale: loopdesk::locale::Locale) -> 
         (Area::Admin, "billing") => {
             view! { <crate::pages::admin_console::BillingImportPage locale/> }.into_any()
         }
+        (Area::Admin, "users") => view! { <crate::pages::users::UsersPage locale/> }.into_any(),
         (Area::Admin, "tokens") => {
             view! { <crate::pages::admin_console::TokensPage locale/> }.into_any()
         }

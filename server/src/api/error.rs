@@ -26,6 +26,8 @@ pub enum ErrorCode {
     Unauthenticated,
     /// Not allowed (403).
     Forbidden,
+    /// The password must be changed before signing in (403): it expired or was reset.
+    PasswordChangeRequired,
     /// No such resource (404).
     NotFound,
     /// Version or uniqueness conflict (409).

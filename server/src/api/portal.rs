@@ -71,16 +71,15 @@ pub async fn send_code(
 }
 
 async fn signed_in(
-    state: &AppState,
     session: Session,
     user: loopdesk::user::User,
+    epoch: i64,
     ctx: &ApiCtx,
 ) -> ApiResult<Json<serde_json::Value>> {
     AuthSession(session)
-        .sign_in(user.id)
+        .sign_in(user.id, epoch)
         .await
         .map_err(|e| ApiError::from_app(&e, ctx))?;
-    let _ = state;
     Ok(Json(serde_json::json!({
         "user": { "id": user.id.0, "display_name": user.display_name, "role": user.role.code() },
         "home": user.role.home_path(),
@@ -98,7 +97,7 @@ pub async fn register(
     let (user, activated) = portal::register(&state.stores, state.clock.now(), &req, ctx.locale)
         .await
         .map_err(|e| desk_error(&e, ctx.locale, &ctx))?;
-    let Json(mut body) = signed_in(&state, session, user, &ctx).await?;
+    let Json(mut body) = signed_in(session, user, 0, &ctx).await?;
     body["activated"] = serde_json::Value::Bool(activated);
     Ok((StatusCode::CREATED, Json(body)))
 }
@@ -118,7 +117,7 @@ pub async fn reset_password(
     ctx: ApiCtx,
     ApiJson(req): ApiJson<ResetRequest>,
 ) -> ApiResult<Json<serde_json::Value>> {
-    let user = portal::reset_password(
+    let (user, epoch) = portal::reset_password(
         &state.stores,
         state.clock.now(),
         &req.phone,
@@ -127,7 +126,7 @@ pub async fn reset_password(
     )
     .await
     .map_err(|e| desk_error(&e, ctx.locale, &ctx))?;
-    signed_in(&state, session, user, &ctx).await
+    signed_in(session, user, epoch, &ctx).await
 }
 
 /// `{current_password, new_password}`.
@@ -137,20 +136,28 @@ pub struct PasswordChange {
     new_password: String,
 }
 
-/// `PUT /api/v1/portal/password` (204).
+/// `PUT /api/v1/portal/password` (204): the signed-in customer's new password; the
+/// account's other sessions end.
 pub async fn change_password(
     State(state): State<AppState>,
     caller: Caller,
+    session: Session,
     ApiJson(req): ApiJson<PasswordChange>,
 ) -> ApiResult<StatusCode> {
-    portal::change_password(
-        &state.stores,
-        &caller.user,
-        &req.current_password,
-        &req.new_password,
+    let input = app::accounts::PasswordChange {
+        login: app::accounts::login_of(&caller.user),
+        current: req.current_password,
+        confirm: req.new_password.clone(),
+        new: req.new_password,
+    };
+    app::accounts::change_password(
+        &state,
+        &AuthSession(session),
+        &input,
+        Some(caller.ctx.transaction_id.clone()),
     )
     .await
-    .map(|()| StatusCode::NO_CONTENT)
+    .map(|_| StatusCode::NO_CONTENT)
     .map_err(|e| caller.desk_error(&e))
 }
 

@@ -1,11 +1,14 @@
-//! `POST/DELETE /api/v1/session`, `GET /api/v1/me`, `GET /api/v1/departments`.
+//! `POST/DELETE /api/v1/session`, `GET /api/v1/me`, `GET /api/v1/departments`, the password
+//! change (`POST /api/v1/session/password`) and the administrators' staff accounts
+//! (`GET /api/v1/users`, `POST /api/v1/users/{id}/actions`).
 
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use loopdesk::access::Permission;
 use loopdesk::locale::Locale;
+use loopdesk::password::ChangeReason;
 use loopdesk::user::{mask_phone, User};
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
@@ -14,7 +17,8 @@ use app::auth::{self, AuthSession, LoginError};
 use app::i18n::{fill, role_name, t};
 use app::state::AppState;
 
-use super::error::{ApiCtx, ApiError, ApiJson, ErrorCode};
+use super::caller::Caller;
+use super::error::{ApiCtx, ApiError, ApiJson, ApiResult, ErrorCode};
 
 /// `{code, name}` for enumerations (DESIGN §4).
 #[derive(Debug, Serialize)]
@@ -147,6 +151,16 @@ pub async fn create_session(
             )
             .retry_after((until - now).num_seconds()))
         }
+        Err(LoginError::ChangePassword(reason)) => Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            ErrorCode::PasswordChangeRequired,
+            match reason {
+                ChangeReason::Expired => tx.err_password_expired,
+                ChangeReason::Reset => tx.err_password_reset,
+            }
+            .into(),
+            &ctx,
+        )),
         Err(LoginError::Disabled) => Err(ApiError::new(
             StatusCode::FORBIDDEN,
             ErrorCode::Forbidden,
@@ -229,4 +243,92 @@ pub async fn departments(
             })
             .collect(),
     ))
+}
+
+/// `{username, current_password, new_password}` (the username is ignored when signed in).
+#[derive(Debug, Deserialize)]
+pub struct PasswordRequest {
+    #[serde(default)]
+    username: String,
+    current_password: String,
+    new_password: String,
+}
+
+/// `POST /api/v1/session/password`: chooses a new password — when it expired or was reset
+/// (then nobody is signed in yet) or whenever the signed-in user wants to — and signs in
+/// with it; every other session of the account ends.
+pub async fn change_password(
+    State(state): State<AppState>,
+    axum::extract::ConnectInfo(client): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    session: Session,
+    ctx: ApiCtx,
+    ApiJson(req): ApiJson<PasswordRequest>,
+) -> Result<Json<SessionBody>, ApiError> {
+    let refused = |e: app::desk::DeskError| super::caller::desk_error(&e, ctx.locale, &ctx);
+    app::portal::limit(
+        &state.stores,
+        loopdesk::portal::RateBucket::SignInPerIp,
+        &client.ip().to_string(),
+        state.clock.now(),
+    )
+    .await
+    .map_err(refused)?;
+    let input = app::accounts::PasswordChange {
+        login: req.username,
+        current: req.current_password,
+        confirm: req.new_password.clone(),
+        new: req.new_password,
+    };
+    let session = AuthSession(session);
+    let user =
+        app::accounts::change_password(&state, &session, &input, Some(ctx.transaction_id.clone()))
+            .await
+            .map_err(refused)?;
+    let locale = user.locale.unwrap_or(ctx.locale);
+    session_body(&state, user, locale)
+        .await
+        .map(Json)
+        .map_err(|e| ApiError::from_app(&e, &ctx))
+}
+
+/// `GET /api/v1/users` (administrators): the staff accounts.
+pub async fn users(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Json<Vec<app::views::accounts::StaffAccountView>>> {
+    app::accounts::staff_account_views(&state, &caller.user, caller.locale)
+        .await
+        .map(Json)
+        .map_err(|e| caller.desk_error(&e))
+}
+
+/// `{action}`: `disable`, `enable`, `sign_out` or `reset_password`.
+#[derive(Debug, Deserialize)]
+pub struct AccountActionRequest {
+    action: app::views::accounts::AccountAction,
+}
+
+/// `POST /api/v1/users/{id}/actions` (administrators): the answer carries the temporary
+/// password of a reset, once.
+pub async fn user_action(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<AccountActionRequest>,
+) -> ApiResult<Json<serde_json::Value>> {
+    let Ok(id) = uuid::Uuid::parse_str(&id) else {
+        return Err(caller.desk_error(&app::desk::DeskError::NotFound));
+    };
+    let temporary = app::accounts::apply(
+        &state.stores,
+        &state.policy,
+        &caller.user,
+        loopdesk::user::UserId(id),
+        req.action,
+        state.clock.now(),
+        Some(caller.ctx.transaction_id.clone()),
+    )
+    .await
+    .map_err(|e| caller.desk_error(&e))?;
+    Ok(Json(serde_json::json!({ "temporary_password": temporary })))
 }

@@ -14,9 +14,10 @@ use chrono::{DateTime, Utc};
 use loopdesk::audit::{audit_hash, SealedAudit, GENESIS};
 use loopdesk::locale::Locale;
 use loopdesk::login::LoginThrottle;
+use loopdesk::password::{DisabledReason, PasswordAge};
 use loopdesk::store::{
-    AuditAction, AuditEntry, AuditPage, AuditQuery, AuditStore, DepartmentStore, HealthStore,
-    LoginAttemptStore, NewUser, PasswordHash, StoreError, UserStore,
+    Account, AuditAction, AuditEntry, AuditPage, AuditQuery, AuditStore, DepartmentStore,
+    HealthStore, LoginAttemptStore, NewUser, PasswordHash, PasswordUpdate, StoreError, UserStore,
 };
 use loopdesk::user::{Department, DepartmentId, LoginName, Role, User, UserId};
 use sqlx::postgres::PgPoolOptions;
@@ -33,6 +34,7 @@ mod supervision;
 mod work;
 
 use db::{query, query_scalar, Builder, Db, Row};
+use rows::found;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
@@ -199,6 +201,28 @@ impl SqlBackend {
 const USER_COLUMNS: &str =
     "id, username, phone, display_name, role, department_id, locale, disabled, password_hash";
 
+const ACCOUNT_COLUMNS: &str =
+    "id, username, phone, display_name, role, department_id, locale, disabled, password_hash, \
+     coalesce(password_changed_at, created_at) as password_changed_at, must_change_password, \
+     disabled_reason, created_at, last_login_at, enabled_at, session_epoch";
+
+fn account_from_row(row: &Row) -> Result<Account, StoreError> {
+    let (user, _) = user_from_row(row)?;
+    let reason: Option<String> = row.get("disabled_reason").map_err(other)?;
+    Ok(Account {
+        user,
+        password: PasswordAge {
+            changed_at: row.get("password_changed_at").map_err(other)?,
+            must_change: row.get("must_change_password").map_err(other)?,
+        },
+        disabled_reason: reason.as_deref().and_then(DisabledReason::from_code),
+        created_at: row.get("created_at").map_err(other)?,
+        last_login_at: row.get("last_login_at").map_err(other)?,
+        enabled_at: row.get("enabled_at").map_err(other)?,
+        session_epoch: row.get("session_epoch").map_err(other)?,
+    })
+}
+
 fn user_from_row(row: &Row) -> Result<(User, PasswordHash), StoreError> {
     let get = |e: sqlx::Error| other(e);
     let id: String = row.get("id").map_err(get)?;
@@ -292,17 +316,130 @@ impl UserStore for SqlBackend {
         Ok(())
     }
 
-    async fn set_password(&self, id: UserId, hash: PasswordHash) -> Result<(), StoreError> {
-        let done = query("update users set password_hash = $1 where id = $2")
-            .bind(hash.0)
+    async fn account(&self, id: UserId) -> Result<Account, StoreError> {
+        let sql = format!("select {ACCOUNT_COLUMNS} from users where id = $1");
+        let row = query(&sql)
             .bind(id.0)
-            .execute(&self.db)
+            .fetch_one(&self.db)
+            .await
+            .map_err(|e| classify(e, "user"))?;
+        account_from_row(&row)
+    }
+
+    async fn set_password(&self, id: UserId, update: PasswordUpdate) -> Result<i64, StoreError> {
+        let mut tx = self.db.begin_immediate().await.map_err(other)?;
+        let old: String = query_scalar("select password_hash from users where id = $1")
+            .bind(id.0)
+            .fetch_one(&mut tx)
+            .await
+            .map_err(|e| classify(e, "user"))?;
+        if update.keep_history > 0 {
+            query("insert into password_history (user_id, hash, set_at) values ($1, $2, $3)")
+                .bind(id.0)
+                .bind(old)
+                .bind(update.at)
+                .execute(&mut tx)
+                .await
+                .map_err(other)?;
+        }
+        // Keep the newest `keep_history` (ties on the instant broken by the hash, the same
+        // way on both backends).
+        query(
+            "delete from password_history where user_id = $1 and hash not in \
+             (select hash from password_history where user_id = $1 \
+              order by set_at desc, hash limit $2)",
+        )
+        .bind(id.0)
+        .bind(i64::try_from(update.keep_history).unwrap_or(i64::MAX))
+        .execute(&mut tx)
+        .await
+        .map_err(other)?;
+        let epoch: i64 = query_scalar(
+            "update users set password_hash = $1, password_changed_at = $2, \
+             must_change_password = $3, session_epoch = session_epoch + 1 \
+             where id = $4 returning session_epoch",
+        )
+        .bind(update.hash.0)
+        .bind(update.at)
+        .bind(update.must_change)
+        .bind(id.0)
+        .fetch_one(&mut tx)
+        .await
+        .map_err(|e| classify(e, "user"))?;
+        tx.commit().await.map_err(other)?;
+        Ok(epoch)
+    }
+
+    async fn password_history(&self, id: UserId) -> Result<Vec<PasswordHash>, StoreError> {
+        let hashes: Vec<String> = query_scalar(
+            "select hash from password_history where user_id = $1 order by set_at desc, hash",
+        )
+        .bind(id.0)
+        .fetch_all(&self.db)
+        .await
+        .map_err(other)?;
+        Ok(hashes.into_iter().map(PasswordHash).collect())
+    }
+
+    async fn set_disabled(
+        &self,
+        id: UserId,
+        reason: Option<DisabledReason>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let q = match reason {
+            Some(r) => {
+                query("update users set disabled = true, disabled_reason = $1 where id = $2")
+                    .bind(r.code())
+            }
+            None => query(
+                "update users set disabled = false, disabled_reason = null, enabled_at = $1 \
+                 where id = $2",
+            )
+            .bind(now),
+        };
+        let done = q.bind(id.0).execute(&self.db).await.map_err(other)?;
+        found(&done)
+    }
+
+    async fn revoke_sessions(&self, id: UserId) -> Result<i64, StoreError> {
+        query_scalar(
+            "update users set session_epoch = session_epoch + 1 where id = $1 \
+             returning session_epoch",
+        )
+        .bind(id.0)
+        .fetch_one(&self.db)
+        .await
+        .map_err(|e| classify(e, "user"))
+    }
+
+    async fn disable_inactive(&self, before: DateTime<Utc>) -> Result<Vec<User>, StoreError> {
+        let sql = format!(
+            "update users set disabled = true, disabled_reason = 'inactive' \
+             where role <> 'customer' and disabled = false \
+             and coalesce(last_login_at, created_at) < $1 \
+             and (enabled_at is null or enabled_at < $1) \
+             returning {USER_COLUMNS}"
+        );
+        let rows = query(&sql)
+            .bind(before)
+            .fetch_all(&self.db)
             .await
             .map_err(other)?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
+        let mut users = rows
+            .iter()
+            .map(|r| user_from_row(r).map(|(u, _)| u))
+            .collect::<Result<Vec<_>, _>>()?;
+        users.sort_by(|a, b| a.username.cmp(&b.username));
+        Ok(users)
+    }
+
+    async fn list_staff_accounts(&self) -> Result<Vec<Account>, StoreError> {
+        let sql = format!(
+            "select {ACCOUNT_COLUMNS} from users where role <> 'customer' order by username, id"
+        );
+        let rows = query(&sql).fetch_all(&self.db).await.map_err(other)?;
+        rows.iter().map(account_from_row).collect()
     }
 
     async fn record_login(&self, id: UserId, now: DateTime<Utc>) -> Result<(), StoreError> {

@@ -2,6 +2,7 @@
 
 #![recursion_limit = "256"]
 
+mod accounts;
 mod audit;
 mod auth;
 mod calls;

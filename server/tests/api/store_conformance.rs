@@ -75,6 +75,123 @@ pub async fn users_round_trip(stores: &Stores) {
     assert_eq!(stores.users.count_users().await.unwrap(), 1);
 }
 
+pub async fn account_lifecycle_round_trip(stores: &Stores) {
+    use loopdesk::password::DisabledReason;
+    use loopdesk::store::PasswordUpdate;
+    let d = dept(stores, "billing").await;
+    let (alice, bob) = (staff("alice", d), staff("bob", d));
+    let id = alice.user.id;
+    stores.users.create_user(alice.clone(), t0()).await.unwrap();
+    stores.users.create_user(bob.clone(), t0()).await.unwrap();
+    let a = stores.users.account(id).await.unwrap();
+    assert_eq!(a.user, alice.user);
+    assert_eq!(
+        a.password.changed_at,
+        t0(),
+        "a first password dates from creation"
+    );
+    assert!(!a.password.must_change);
+    assert_eq!(
+        (a.session_epoch, a.last_login_at, a.enabled_at),
+        (0, None, None)
+    );
+    assert_eq!(a.last_used(), t0());
+    assert!(matches!(
+        stores.users.account(UserId(Uuid::new_v4())).await,
+        Err(StoreError::NotFound)
+    ));
+
+    // Each new password pushes the old one into a history of at most `keep_history`,
+    // newest first, and moves the epoch.
+    let mut epoch = 0;
+    for i in 1..=5 {
+        let at = t0() + Duration::days(i);
+        epoch = stores
+            .users
+            .set_password(
+                id,
+                PasswordUpdate {
+                    hash: PasswordHash(format!("hash-{i}")),
+                    at,
+                    must_change: i == 5,
+                    keep_history: 3,
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(epoch, i);
+    }
+    let history = stores.users.password_history(id).await.unwrap();
+    let names: Vec<&str> = history.iter().map(|h| h.0.as_str()).collect();
+    assert_eq!(names, ["hash-4", "hash-3", "hash-2"]);
+    let (_, current) = stores
+        .users
+        .find_for_login(&LoginName::Username("alice".into()))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(current.0, "hash-5");
+    let a = stores.users.account(id).await.unwrap();
+    assert_eq!(a.password.changed_at, t0() + Duration::days(5));
+    assert!(a.password.must_change);
+    assert_eq!(stores.users.revoke_sessions(id).await.unwrap(), epoch + 1);
+    assert!(stores
+        .users
+        .password_history(bob.user.id)
+        .await
+        .unwrap()
+        .is_empty());
+
+    // Disable and enable; enabling counts as a use.
+    stores
+        .users
+        .set_disabled(id, Some(DisabledReason::Admin), t0())
+        .await
+        .unwrap();
+    let a = stores.users.account(id).await.unwrap();
+    assert!(a.user.disabled);
+    assert_eq!(a.disabled_reason, Some(DisabledReason::Admin));
+    let back = t0() + Duration::days(40);
+    stores.users.set_disabled(id, None, back).await.unwrap();
+    let a = stores.users.account(id).await.unwrap();
+    assert!(!a.user.disabled && a.disabled_reason.is_none());
+    assert_eq!((a.enabled_at, a.last_used()), (Some(back), back));
+
+    // Inactivity: bob (never used since t0) goes, alice (enabled at day 40) stays.
+    let gone = stores
+        .users
+        .disable_inactive(t0() + Duration::days(31))
+        .await
+        .unwrap();
+    assert_eq!(gone.iter().map(|u| u.id).collect::<Vec<_>>(), [bob.user.id]);
+    let b = stores.users.account(bob.user.id).await.unwrap();
+    assert_eq!(b.disabled_reason, Some(DisabledReason::Inactive));
+    assert!(stores
+        .users
+        .disable_inactive(t0() + Duration::days(31))
+        .await
+        .unwrap()
+        .is_empty());
+    stores
+        .users
+        .record_login(id, t0() + Duration::days(80))
+        .await
+        .unwrap();
+    assert_eq!(
+        stores.users.account(id).await.unwrap().last_used(),
+        t0() + Duration::days(80)
+    );
+    let listed: Vec<String> = stores
+        .users
+        .list_staff_accounts()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter_map(|a| a.user.username)
+        .collect();
+    assert_eq!(listed, ["alice", "bob"]);
+}
+
 pub async fn customers_are_found_by_phone(stores: &Stores) {
     let mut new = staff("x", DepartmentId(Uuid::nil()));
     new.user.username = None;
@@ -2285,6 +2402,7 @@ macro_rules! on_both {
 
 on_both!(
     users_round_trip,
+    account_lifecycle_round_trip,
     customers_are_found_by_phone,
     duplicates_and_missing_rows_are_classified,
     a_staff_user_needs_a_department,
