@@ -10,6 +10,7 @@ pub mod console;
 pub mod error;
 pub mod knowledge;
 pub mod portal;
+pub mod rate;
 pub mod session;
 pub mod supervision;
 pub mod tickets;

@@ -88,6 +88,8 @@ pub struct Config {
     /// Seconds a request may take to be answered (reading its body included) before it
     /// gets 408; event streams that have started answering are not cut.
     pub request_timeout_seconds: u64,
+    /// Requests per minute the REST API allows per client and per IP address.
+    pub api_rate: crate::api::rate::RateSettings,
 }
 
 /// What the command line asks for.
@@ -198,6 +200,8 @@ ENVIRONMENT:
     LEPTOS_SITE_ROOT          built site directory (default target/site)
     LOOPDESK_SWEEP_SECONDS    seconds between SLA sweeper passes (default 1; 0 = off)
     LOOPDESK_REQUEST_TIMEOUT_SECONDS  seconds before an unanswered request gets 408 (default 30)
+    LOOPDESK_API_RATE_LIMIT           REST requests per minute per client,per IP (default
+                                      1200,6000; a part may be off, or just: off)
     LOOPDESK_BILLING_URL      external billing system (http://…); default: local billing data
     LOOPDESK_SMS_SPOOL        file to append customer SMS/e-mail to as JSON lines (for a
                               gateway); default: the log, where the demo shows codes
@@ -260,6 +264,12 @@ ENVIRONMENT:
                 value: timeout_text,
                 reason: "expected seconds between 1 and 3600",
             })?;
+        let rate_text = var("LOOPDESK_API_RATE_LIMIT").unwrap_or_else(|| "1200,6000".into());
+        let api_rate = parse_rate(&rate_text).ok_or(ConfigError::Invalid {
+            name: "LOOPDESK_API_RATE_LIMIT",
+            value: rate_text,
+            reason: "expected requests per minute per client,per IP (each 1-1000000 or off), or off",
+        })?;
         let billing_url = var("LOOPDESK_BILLING_URL");
         if let Some(url) = &billing_url {
             if !url.starts_with("http://") {
@@ -310,6 +320,7 @@ ENVIRONMENT:
             billing_url,
             sweep_seconds,
             request_timeout_seconds,
+            api_rate,
             database_url,
             addr,
             secure_cookies,
@@ -319,9 +330,59 @@ ENVIRONMENT:
     }
 }
 
+/// `per client,per IP` requests per minute, each a number or `off`; `off` alone turns both
+/// off.
+fn parse_rate(text: &str) -> Option<crate::api::rate::RateSettings> {
+    let one = |part: &str| -> Option<Option<u32>> {
+        match part.trim() {
+            "off" => Some(None),
+            n => n
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (1..=1_000_000).contains(n))
+                .map(Some),
+        }
+    };
+    let parts: Vec<&str> = text.split(',').collect();
+    match parts.as_slice() {
+        [all] if all.trim() == "off" => Some(crate::api::rate::RateSettings {
+            per_client: None,
+            per_ip: None,
+        }),
+        [client, ip] => Some(crate::api::rate::RateSettings {
+            per_client: one(client)?,
+            per_ip: one(ip)?,
+        }),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rate_limits_parse() {
+        use crate::api::rate::RateSettings;
+        assert_eq!(parse_rate("1200,6000"), Some(RateSettings::default()));
+        assert_eq!(
+            parse_rate("off"),
+            Some(RateSettings {
+                per_client: None,
+                per_ip: None
+            })
+        );
+        assert_eq!(
+            parse_rate("30, off"),
+            Some(RateSettings {
+                per_client: Some(30),
+                per_ip: None
+            })
+        );
+        for bad in ["", "0,10", "10", "a,b", "1,2,3"] {
+            assert_eq!(parse_rate(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn database_schemes_are_classified() {

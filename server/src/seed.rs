@@ -29,12 +29,13 @@ pub enum SeedOutcome {
 }
 
 /// The demo logins printed at start-up: (login, role, what it shows).
-pub const DEMO_LOGINS: [(&str, &str); 6] = [
+pub const DEMO_LOGINS: [(&str, &str); 7] = [
     ("admin", "admin → /admin"),
     ("agent", "agent, 客服中心 → /agent"),
     ("agent2", "agent, 客服中心 → /agent"),
     ("handler", "agent, 计费 (billing) → /agent"),
     ("supervisor", "supervisor → /supervisor"),
+    ("trainee", "agent, 客服中心 → /agent (a new hire)"),
     ("13800000001", "customer → /portal"),
 ];
 
@@ -78,6 +79,7 @@ pub async fn seed_demo(
         ("agent2", "李强", Role::Agent, center),
         ("handler", "赵敏", Role::Agent, billing),
         ("supervisor", "陈静", Role::Supervisor, center),
+        ("trainee", "周婷", Role::Agent, center),
     ];
     let mut users = Vec::new();
     for (username, name, role, dept) in staff {

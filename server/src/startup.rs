@@ -258,6 +258,10 @@ impl Application {
             )));
 
         let router = build_router(state.clone())
+            .layer(middleware::from_fn_with_state(
+                api::rate::RateLimits::new(config.api_rate),
+                api::rate::limit,
+            ))
             .layer(session_layer)
             .layer(middleware::from_fn_with_state(
                 Duration::from_secs(config.request_timeout_seconds),

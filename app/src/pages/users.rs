@@ -112,9 +112,9 @@ fn account_row(
         <tr class:muted=disabled data-testid=format!("user-{username}")>
             <td class="mono">{a.username.clone()}</td>
             <td>{a.display_name.clone()}{a.is_self.then_some(ax.you)}</td>
-            <td>{a.role.name.clone()}</td>
-            <td>{a.department.clone()}</td>
-            <td><span class=badge>{status_name(a.status, locale)}</span></td>
+            <td class="nowrap">{a.role.name.clone()}</td>
+            <td class="nowrap">{a.department.clone()}</td>
+            <td class="nowrap"><span class=badge>{status_name(a.status, locale)}</span></td>
             <td>{a.last_login_at.map(local_time).unwrap_or_else(|| ax.never.to_owned())}</td>
             <td>{local_time(a.password_changed_at)}</td>
             <td>{local_time(a.password_expires_at)}</td>

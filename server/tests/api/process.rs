@@ -26,6 +26,9 @@ impl Process {
             .env("DATABASE_URL", database_url)
             .env("LOOPDESK_ADDR", "127.0.0.1:0")
             .env("LOOPDESK_DEMO_HISTORY_DAYS", "0")
+            // Every simulated agent comes from this one address: the per-IP API limit would
+            // measure itself, not the server.
+            .env("LOOPDESK_API_RATE_LIMIT", "off")
             .env("RUST_LOG", "warn")
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::null())

@@ -173,3 +173,56 @@ async fn a_request_not_answered_in_time_gets_408_while_event_streams_stay_open()
         seen.push_str(&String::from_utf8_lossy(&chunk));
     }
 }
+
+#[tokio::test]
+async fn the_rest_api_limits_each_client_and_address_with_retry_after() {
+    use server::api::rate::RateSettings;
+    let dir = std::sync::Arc::new(tempfile::tempdir().unwrap());
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("t.db").display());
+    let app = TestApp::spawn_with(dir, url, |c| {
+        c.api_rate = RateSettings {
+            per_client: Some(20),
+            per_ip: Some(30),
+        }
+    })
+    .await;
+    let agent = login(&app, "agent").await; // one request of the agent's session
+    let mut statuses = Vec::new();
+    for _ in 0..20 {
+        let r = agent.get(app.url("/api/v1/me")).send().await.unwrap();
+        statuses.push(r.status());
+        if r.status() == StatusCode::TOO_MANY_REQUESTS {
+            let wait: u64 = r.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+            assert!((1..=4).contains(&wait), "{wait}");
+            assert_eq!(r.headers()["x-transaction-id"].len(), 36);
+            let body: Value = r.json().await.unwrap();
+            assert_eq!(body["code"], "rate_limited");
+            assert_eq!(body["message"], "操作过于频繁，请稍后再试");
+        }
+    }
+    // The sign-in had no session yet (it counted for the address only): 20 of the session's.
+    let refused = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!((statuses.len() - refused, refused), (20, 0), "{statuses:?}");
+    let r = agent.get(app.url("/api/v1/me")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    // Another client from the same address still gets through, until the address's own
+    // budget (30 a minute: 22 used with its sign-in) runs out — before its client budget.
+    let other = login(&app, "supervisor").await;
+    let mut ok = 0;
+    loop {
+        let r = other.get(app.url("/api/v1/me")).send().await.unwrap();
+        if r.status() != StatusCode::OK {
+            assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+            break;
+        }
+        ok += 1;
+        assert!(ok < 20, "the address limit binds first");
+    }
+    assert!(ok >= 8, "{ok}");
+    // Pages and server functions are not the REST API: not counted.
+    let page = app.client().get(app.url("/login")).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+}

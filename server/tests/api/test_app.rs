@@ -63,6 +63,7 @@ pub fn config(db_url: &str) -> Config {
         service_targets: loopdesk::metrics::ServiceTargets::default(),
         demo_history_days: 0,
         request_timeout_seconds: 30,
+        api_rate: server::api::rate::RateSettings::default(),
     }
 }
 
