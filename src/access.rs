@@ -76,6 +76,54 @@ pub fn page_access(role: Option<Role>, path: &str) -> PageAccess {
     }
 }
 
+/// Who a REST route or server function is for: the outer bound every request is checked
+/// against before its handler runs (handlers may narrow it further, e.g. to the record's
+/// own customer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Audience {
+    /// Everyone, signed in or not (sign-in, registration, the API document).
+    Anyone,
+    /// Any signed-in user.
+    SignedIn,
+    /// Customers (the portal).
+    Customers,
+    /// Staff: agents, supervisors, administrators.
+    Staff,
+    /// Who works tickets and calls: agents and supervisors.
+    Desk,
+    /// Supervisors and administrators.
+    Supervisors,
+    /// Administrators.
+    Admins,
+}
+
+impl Audience {
+    /// Whether `role` (None = anonymous) may call: anonymous callers of a non-public route
+    /// are sent to sign in (401), signed-in callers of the wrong role are refused (403).
+    pub fn admits(self, role: Option<Role>) -> PageAccess {
+        let Some(role) = role else {
+            return if self == Audience::Anyone {
+                PageAccess::Allowed
+            } else {
+                PageAccess::SignIn
+            };
+        };
+        let ok = match self {
+            Audience::Anyone | Audience::SignedIn => true,
+            Audience::Customers => role == Role::Customer,
+            Audience::Staff => role.is_staff(),
+            Audience::Desk => matches!(role, Role::Agent | Role::Supervisor),
+            Audience::Supervisors => matches!(role, Role::Supervisor | Role::Admin),
+            Audience::Admins => role == Role::Admin,
+        };
+        if ok {
+            PageAccess::Allowed
+        } else {
+            PageAccess::Forbidden
+        }
+    }
+}
+
 /// Operations of the REST API and server functions that need more than being signed in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Permission {
@@ -96,6 +144,38 @@ impl Permission {
 mod tests {
     use super::*;
     use PageAccess::*;
+
+    #[test]
+    fn audiences_admit_roles() {
+        use Audience::*;
+        let roles = [
+            None,
+            Some(Role::Customer),
+            Some(Role::Agent),
+            Some(Role::Supervisor),
+            Some(Role::Admin),
+        ];
+        let table = [
+            (Anyone, [Allowed, Allowed, Allowed, Allowed, Allowed]),
+            (SignedIn, [SignIn, Allowed, Allowed, Allowed, Allowed]),
+            (
+                Customers,
+                [SignIn, Allowed, Forbidden, Forbidden, Forbidden],
+            ),
+            (Staff, [SignIn, Forbidden, Allowed, Allowed, Allowed]),
+            (Desk, [SignIn, Forbidden, Allowed, Allowed, Forbidden]),
+            (
+                Supervisors,
+                [SignIn, Forbidden, Forbidden, Allowed, Allowed],
+            ),
+            (Admins, [SignIn, Forbidden, Forbidden, Forbidden, Allowed]),
+        ];
+        for (audience, want) in table {
+            for (role, want) in roles.into_iter().zip(want) {
+                assert_eq!(audience.admits(role), want, "{audience:?} {role:?}");
+            }
+        }
+    }
 
     /// The full role × area table; a new role or area fails to compile here until decided.
     #[test]

@@ -33,6 +33,9 @@ pub enum AppError {
     /// The server-function transport failed (network, encoding).
     #[error("server function error: {0}")]
     ServerFn(String),
+    /// The request could not be read (missing or malformed arguments): the caller's fault.
+    #[error("bad request: {0}")]
+    BadRequest(String),
 }
 
 impl AppError {
@@ -45,6 +48,7 @@ impl AppError {
             AppError::NotFound => tx.err_not_found.to_owned(),
             AppError::Refused(m) | AppError::Conflict(m) => m.clone(),
             AppError::Internal | AppError::ServerFn(_) => tx.err_internal.to_owned(),
+            AppError::BadRequest(_) => tx.err_bad_request.to_owned(),
         }
     }
 }
@@ -53,7 +57,12 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::ServerFn(value.to_string())
+        match value {
+            ServerFnErrorErr::Args(m)
+            | ServerFnErrorErr::MissingArg(m)
+            | ServerFnErrorErr::Deserialization(m) => AppError::BadRequest(m),
+            other => AppError::ServerFn(other.to_string()),
+        }
     }
 }
 

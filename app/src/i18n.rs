@@ -40,6 +40,8 @@ pub struct Texts {
     pub err_locked: &'static str,
     pub err_empty_fields: &'static str,
     pub err_disabled: &'static str,
+    /// The request could not be read.
+    pub err_bad_request: &'static str,
     /// The password expired: choose a new one before signing in.
     pub err_password_expired: &'static str,
     /// An administrator set the password: choose your own before signing in.
@@ -165,6 +167,7 @@ pub static ZH: Texts = Texts {
     err_locked: "登录失败次数过多,账号已被锁定,请在 {minutes} 分钟后重试。",
     err_empty_fields: "请输入用户名(手机号)和密码。",
     err_disabled: "该账号已停用,请联系管理员。",
+    err_bad_request: "请求格式不正确,请刷新页面后重试。",
     err_password_expired: "密码已超过 3 个月有效期,请先设置新密码。",
     err_password_reset: "密码由管理员重置,请先设置您自己的新密码。",
     err_internal: "系统暂时无法处理您的请求,请稍后重试。",
@@ -282,6 +285,7 @@ pub static EN: Texts = Texts {
         "Too many failed sign-in attempts. The account is locked; try again in {minutes} minutes.",
     err_empty_fields: "Enter your username (mobile number) and password.",
     err_disabled: "This account is disabled. Please contact an administrator.",
+    err_bad_request: "The request could not be read. Reload the page and try again.",
     err_password_expired: "The password is older than 3 months. Choose a new one first.",
     err_password_reset: "An administrator reset the password. Choose your own first.",
     err_internal: "Something went wrong on our side. Please try again later.",

@@ -19,7 +19,7 @@ use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::HeaderValue;
 use axum::middleware::Next;
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::{get, post, MethodRouter};
 use axum::Router;
 use tracing::Instrument;
 
@@ -107,7 +107,35 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
 
 /// The `/api/v1` routes.
 pub fn routes() -> Router<AppState> {
-    Router::new()
+    table()
+        .router
+        .fallback(error::not_found)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+}
+
+/// Every route pattern of [`routes`], from the same table (the permission-matrix test lists
+/// the router's routes with it).
+pub fn route_patterns() -> Vec<&'static str> {
+    table().patterns
+}
+
+/// The router being built and the patterns it was given.
+#[derive(Default)]
+struct Table {
+    router: Router<AppState>,
+    patterns: Vec<&'static str>,
+}
+
+impl Table {
+    fn route(mut self, pattern: &'static str, handler: MethodRouter<AppState>) -> Table {
+        self.patterns.push(pattern);
+        self.router = self.router.route(pattern, handler);
+        self
+    }
+}
+
+fn table() -> Table {
+    Table::default()
         .route(
             "/session",
             post(session::create_session).delete(session::delete_session),
@@ -201,8 +229,6 @@ pub fn routes() -> Router<AppState> {
         .route("/wallboard/live", get(supervision::live))
         .route("/reports", get(supervision::report))
         .route("/reports/csv", get(supervision::report_csv))
-        .fallback(error::not_found)
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
 }
 
 #[cfg(test)]

@@ -268,7 +268,8 @@ ENVIRONMENT:
         let api_rate = parse_rate(&rate_text).ok_or(ConfigError::Invalid {
             name: "LOOPDESK_API_RATE_LIMIT",
             value: rate_text,
-            reason: "expected requests per minute per client,per IP (each 1-1000000 or off), or off",
+            reason:
+                "expected requests per minute per client,per IP (each 1-1000000 or off), or off",
         })?;
         let billing_url = var("LOOPDESK_BILLING_URL");
         if let Some(url) = &billing_url {

@@ -4,6 +4,7 @@
 //! (pages through Leptos, the REST API under `/api/v1`, sign-in forms, health checks),
 //! sessions, demo data and graceful shutdown. Handlers only see the storage ports of
 //! `loopdesk::store`; the concrete backends live in [`store`].
+//! Every API request first passes the access gate ([`gate`]): the permission matrix.
 
 #![recursion_limit = "256"]
 
@@ -11,6 +12,7 @@ pub mod api;
 pub mod billing_http;
 pub mod config;
 pub mod fanout;
+pub mod gate;
 pub mod migrate_data;
 pub mod seed;
 pub mod simulate;

@@ -32,7 +32,7 @@ use app::state::AppState;
 use crate::config::Config;
 use crate::seed::{seed_demo, SeedOutcome, DEMO_LOGINS, DEMO_PASSWORD};
 use crate::store::Backend;
-use crate::{api, web};
+use crate::{api, gate, web};
 
 /// `server audit verify`: walks the audit log's hash chain of the configured database.
 pub async fn audit_verify(
@@ -397,6 +397,7 @@ pub fn build_router(state: AppState) -> Router {
         .route("/auth/locale", post(web::post_locale))
         .nest("/api/v1", api::routes())
         .leptos_routes_with_context(&state, routes, context.clone(), shell_fn)
+        .route_layer(middleware::from_fn_with_state(state.clone(), gate::gate))
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,

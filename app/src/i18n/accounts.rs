@@ -126,7 +126,7 @@ pub fn action_name(action: AccountAction, locale: Locale) -> &'static str {
         (AccountAction::Enable, true) => "启用",
         (AccountAction::Enable, false) => "Enable",
         (AccountAction::SignOut, true) => "强制下线",
-        (AccountAction::SignOut, false) => "Sign out everywhere",
+        (AccountAction::SignOut, false) => "Sign out all",
         (AccountAction::ResetPassword, true) => "重置密码",
         (AccountAction::ResetPassword, false) => "Reset password",
     }

@@ -81,6 +81,11 @@ pub fn UsersPage(locale: Locale) -> impl IntoView {
     }
 }
 
+/// The local day of an instant (`YYYY-MM-DD`).
+fn local_day(at: chrono::DateTime<chrono::Utc>) -> String {
+    local_time(at).chars().take(10).collect()
+}
+
 fn account_row(
     a: StaffAccountView,
     locale: Locale,
@@ -116,8 +121,8 @@ fn account_row(
             <td class="nowrap">{a.department.clone()}</td>
             <td class="nowrap"><span class=badge>{status_name(a.status, locale)}</span></td>
             <td>{a.last_login_at.map(local_time).unwrap_or_else(|| ax.never.to_owned())}</td>
-            <td>{local_time(a.password_changed_at)}</td>
-            <td>{local_time(a.password_expires_at)}</td>
+            <td class="nowrap">{local_day(a.password_changed_at)}</td>
+            <td class="nowrap">{local_day(a.password_expires_at)}</td>
             <td class="row-actions">
                 {actions.into_iter().map(|action| {
                     let account = a.clone();

@@ -164,6 +164,12 @@ impl ApiError {
             AppError::Conflict(m) => {
                 Self::new(StatusCode::CONFLICT, ErrorCode::Conflict, m.clone(), ctx)
             }
+            AppError::BadRequest(_) => Self::new(
+                StatusCode::BAD_REQUEST,
+                ErrorCode::Validation,
+                t(ctx.locale).err_bad_request.into(),
+                ctx,
+            ),
             AppError::Internal | AppError::ServerFn(_) => Self::internal(ctx),
         }
     }

@@ -152,7 +152,10 @@ mod tests {
             assert_eq!(limits.check(Some("a".into()), "ip".into(), t0), Ok(()));
         }
         let wait = limits.check(Some("a".into()), "ip".into(), t0).unwrap_err();
-        assert!(wait > Duration::ZERO && wait <= Duration::from_secs(1), "{wait:?}");
+        assert!(
+            wait > Duration::ZERO && wait <= Duration::from_secs(1),
+            "{wait:?}"
+        );
         // Another client has its own bucket; no credentials: only the IP counts.
         assert_eq!(limits.check(Some("b".into()), "ip".into(), t0), Ok(()));
         assert_eq!(limits.check(None, "ip".into(), t0), Ok(()));
@@ -170,9 +173,17 @@ mod tests {
         });
         let t0 = Instant::now();
         for i in 0..10 {
-            assert_eq!(limits.check(Some(format!("c{i}")), "10.0.0.1".into(), t0), Ok(()));
+            assert_eq!(
+                limits.check(Some(format!("c{i}")), "10.0.0.1".into(), t0),
+                Ok(())
+            );
         }
-        assert!(limits.check(Some("c99".into()), "10.0.0.1".into(), t0).is_err());
-        assert_eq!(limits.check(Some("c99".into()), "10.0.0.2".into(), t0), Ok(()));
+        assert!(limits
+            .check(Some("c99".into()), "10.0.0.1".into(), t0)
+            .is_err());
+        assert_eq!(
+            limits.check(Some("c99".into()), "10.0.0.2".into(), t0),
+            Ok(())
+        );
     }
 }

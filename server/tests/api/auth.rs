@@ -301,10 +301,10 @@ async fn demo_seeding_is_idempotent() {
     let dir = std::sync::Arc::new(tempfile::tempdir().unwrap());
     let url = format!("sqlite://{}/seed.db?mode=rwc", dir.path().display());
     let first = TestApp::spawn_on(dir.clone(), url.clone()).await;
-    assert_eq!(first.state.stores.users.count_users().await.unwrap(), 6);
+    assert_eq!(first.state.stores.users.count_users().await.unwrap(), 7);
     drop(first);
     let second = TestApp::spawn_on(dir, url).await;
-    assert_eq!(second.state.stores.users.count_users().await.unwrap(), 6);
+    assert_eq!(second.state.stores.users.count_users().await.unwrap(), 7);
     assert_eq!(
         second
             .state

@@ -9,6 +9,7 @@ mod calls;
 mod console;
 mod instances;
 mod knowledge;
+mod matrix;
 mod migrations;
 mod pages;
 mod pg;

@@ -192,7 +192,11 @@ async fn the_rest_api_limits_each_client_and_address_with_retry_after() {
         let r = agent.get(app.url("/api/v1/me")).send().await.unwrap();
         statuses.push(r.status());
         if r.status() == StatusCode::TOO_MANY_REQUESTS {
-            let wait: u64 = r.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+            let wait: u64 = r.headers()["retry-after"]
+                .to_str()
+                .unwrap()
+                .parse()
+                .unwrap();
             assert!((1..=4).contains(&wait), "{wait}");
             assert_eq!(r.headers()["x-transaction-id"].len(), 36);
             let body: Value = r.json().await.unwrap();
