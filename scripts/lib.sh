@@ -6,6 +6,8 @@ export CARGO_TERM_COLOR=never NO_COLOR=1
 export PATH="$HOME/.cargo/bin:$PATH"
 
 CARGO_LEPTOS_VERSION=0.3.10   # 0.3.11 needs rustc >= 1.96
+CARGO_FUZZ_VERSION=0.13.2
+SCHEMATHESIS_VERSION=4.32.5
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO=sudo
 
@@ -50,6 +52,23 @@ install_postgres() {
     log "installing PostgreSQL (Debian packages)"
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends postgresql >/dev/null
+  fi
+}
+
+# cargo fuzz (libFuzzer; run with `-s none`, which works on the stable toolchain).
+install_fuzz_tools() {
+  if [ "$(cargo fuzz --version 2>/dev/null | awk '{print $2}')" != "$CARGO_FUZZ_VERSION" ]; then
+    log "installing cargo-fuzz $CARGO_FUZZ_VERSION"
+    cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked
+  fi
+}
+
+# schemathesis from PyPI, in a virtual environment under target/.
+install_schemathesis() {
+  if [ "$(target/schemathesis/bin/st --version 2>/dev/null | awk '{print $NF}')" != "$SCHEMATHESIS_VERSION" ]; then
+    log "installing schemathesis $SCHEMATHESIS_VERSION (PyPI, target/schemathesis)"
+    python3 -m venv target/schemathesis
+    target/schemathesis/bin/pip install -q "schemathesis==$SCHEMATHESIS_VERSION"
   fi
 }
 

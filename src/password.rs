@@ -53,7 +53,10 @@ pub fn check_customer(password: &str, phone: &str) -> Result<(), PasswordError> 
     if !(letters && digits) {
         return Err(PasswordError::NeedsLettersAndDigits);
     }
-    if !phone.is_empty() && password.contains(&phone[phone.len().saturating_sub(8)..]) {
+    // The number's last 8 characters (whole characters: the input may be anything).
+    let skip = phone.chars().count().saturating_sub(8);
+    let tail: String = phone.chars().skip(skip).collect();
+    if !tail.is_empty() && password.contains(&tail) {
         return Err(PasswordError::IsPhone);
     }
     Ok(())
@@ -301,6 +304,15 @@ mod tests {
             Err(PasswordError::IsPhone)
         );
         assert_eq!(check_for(Role::Customer, "abc12345", "138"), Ok(()));
+        // Found by fuzzing: a non-ASCII "number" is cut on character boundaries.
+        assert_eq!(
+            check_customer("密码abc12345", "电话号码一二三四五六七八"),
+            Ok(())
+        );
+        assert_eq!(
+            check_customer("x一二三四五六七八1", "电话号码一二三四五六七八"),
+            Err(PasswordError::IsPhone)
+        );
         assert_eq!(
             check_for(Role::Agent, "abc12345", "li"),
             Err(PasswordError::TooShort { min: 10 })
