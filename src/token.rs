@@ -20,6 +20,14 @@ coded_enum!(
         /// Import billing data.
         #[serde(rename = "billing:import")]
         BillingImport = "billing:import",
+        /// Read tickets (list, one with its SLA targets, events).
+        #[serde(rename = "tickets:read")]
+        TicketsRead = "tickets:read",
+        /// Register tickets and act on them.
+        #[serde(rename = "tickets:write")]
+        TicketsWrite = "tickets:write",
+        /// Import historical tickets with their original times.
+        Import = "import",
     }
 );
 
@@ -36,6 +44,10 @@ pub struct ApiToken {
     pub scopes: Vec<TokenScope>,
     /// The administrator who created it (requests act on their behalf).
     pub created_by: UserId,
+    /// The agent or supervisor ticket requests act as (required for the ticket scopes:
+    /// administrators do not work tickets); `None`: the creator.
+    #[serde(default)]
+    pub acts_as: Option<UserId>,
     /// Created.
     pub created_at: DateTime<Utc>,
     /// Expires, if ever.
@@ -85,6 +97,9 @@ pub enum TokenDefinitionError {
     /// Expiry in the past.
     #[error("the expiry is in the past")]
     ExpiryPast,
+    /// Ticket scopes act as a staff member who works tickets; none was named.
+    #[error("ticket scopes need a staff member to act as")]
+    ActorRequired,
 }
 
 /// The SHA-256 of a full token, hex.
@@ -165,6 +180,13 @@ impl ApiToken {
         if self.expires_at.is_some_and(|e| e <= now) {
             return Err(TokenDefinitionError::ExpiryPast);
         }
+        let works_tickets = self
+            .scopes
+            .iter()
+            .any(|s| matches!(s, TokenScope::TicketsRead | TokenScope::TicketsWrite));
+        if works_tickets && self.acts_as.is_none() {
+            return Err(TokenDefinitionError::ActorRequired);
+        }
         Ok(self)
     }
 
@@ -214,6 +236,7 @@ mod tests {
             prefix: "0a1b2c3d".into(),
             scopes: vec![TokenScope::Cti, TokenScope::Cti],
             created_by: UserId(Uuid::nil()),
+            acts_as: None,
             created_at: t(0),
             expires_at: Some(t(10)),
             revoked_at: None,

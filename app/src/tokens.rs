@@ -9,7 +9,7 @@ use std::net::IpAddr;
 use chrono::{DateTime, Utc};
 use loopdesk::store::{AuditAction, AuditEntry};
 use loopdesk::token::{self, ApiToken, TokenRefusal, TokenScope};
-use loopdesk::user::{Role, User};
+use loopdesk::user::{LoginName, Role, User};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -30,6 +30,9 @@ pub struct NewTokenInput {
     /// Allowed client addresses or CIDR ranges (empty: any).
     #[serde(default)]
     pub allow_ips: Vec<String>,
+    /// Username of the agent or supervisor ticket requests act as (ticket scopes).
+    #[serde(default)]
+    pub acts_as: Option<String>,
 }
 
 /// A created token: its record and, this once, its full text.
@@ -71,6 +74,21 @@ pub async fn create(
     input: NewTokenInput,
 ) -> Result<CreatedToken, DeskError> {
     admin(user)?;
+    let acts_as = match input
+        .acts_as
+        .as_deref()
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+    {
+        None => None,
+        Some(name) => {
+            let login = LoginName::Username(name.to_lowercase());
+            match stores.users.find_for_login(&login).await? {
+                Some((u, _)) if works_tickets(&u) => Some(u.id),
+                _ => return Err(DeskError::invalid("acts_as", Invalid::Unknown)),
+            }
+        }
+    };
     let simple = |u: Uuid| u.simple().to_string();
     let prefix: String = simple(Uuid::new_v4()).chars().take(8).collect();
     let secret = format!("{}{}", simple(Uuid::new_v4()), simple(Uuid::new_v4()));
@@ -81,6 +99,7 @@ pub async fn create(
         prefix,
         scopes: input.scopes,
         created_by: user.id,
+        acts_as,
         created_at: now,
         expires_at: input.expires_at,
         revoked_at: None,
@@ -94,6 +113,7 @@ pub async fn create(
             token::TokenDefinitionError::ScopeRequired => "scopes",
             token::TokenDefinitionError::BadAddress(_) => "allow_ips",
             token::TokenDefinitionError::ExpiryPast => "expires_at",
+            token::TokenDefinitionError::ActorRequired => "acts_as",
         };
         DeskError::invalid(field, Invalid::Token(e))
     })?;
@@ -141,6 +161,11 @@ pub async fn revoke(
         String::new(),
     )
     .await
+}
+
+/// Agents and supervisors work tickets.
+fn works_tickets(user: &User) -> bool {
+    !user.disabled && matches!(user.role, Role::Agent | Role::Supervisor)
 }
 
 /// Equal without an early exit, so timing says nothing about where hashes differ.
@@ -193,10 +218,20 @@ pub async fn authenticate(
     if let Err(why) = record.admits(scope, now, client) {
         return refuse(prefix, why).await;
     }
-    let user = stores.users.get_user(record.created_by).await?;
-    if user.disabled || user.role != Role::Admin {
+    let creator = stores.users.get_user(record.created_by).await?;
+    if creator.disabled || creator.role != Role::Admin {
         return refuse(prefix, TokenRefusal::Revoked).await;
     }
+    let user = match record.acts_as {
+        None => creator,
+        Some(id) => {
+            let actor = stores.users.get_user(id).await?;
+            if actor.disabled || !works_tickets(&actor) {
+                return refuse(prefix, TokenRefusal::Revoked).await;
+            }
+            actor
+        }
+    };
     stores.tokens.token_used(record.id, now).await?;
     log(
         stores,

@@ -59,6 +59,20 @@ const fn rest_token(route: &'static str, audience: Audience, scope: TokenScope) 
     }
 }
 
+const fn rest_on_token(
+    method: &'static str,
+    route: &'static str,
+    audience: Audience,
+    scope: TokenScope,
+) -> RestRule {
+    RestRule {
+        route,
+        method: Some(method),
+        audience,
+        token: Some(scope),
+    }
+}
+
 use Audience::*;
 
 /// The REST routes.
@@ -92,9 +106,11 @@ pub const REST: &[RestRule] = &[
     rest("/portal/notices/read", Customers),
     rest("/departments", Staff),
     rest("/tickets", Staff),
-    rest("/tickets/{id}", Staff),
-    rest("/tickets/{id}/actions", Staff),
-    rest("/tickets/{id}/events", Staff),
+    rest_on_token("GET", "/tickets", Staff, TokenScope::TicketsRead),
+    rest_on_token("POST", "/tickets", Staff, TokenScope::TicketsWrite),
+    rest_token("/tickets/{id}", Staff, TokenScope::TicketsRead),
+    rest_token("/tickets/{id}/actions", Staff, TokenScope::TicketsWrite),
+    rest_token("/tickets/{id}/events", Staff, TokenScope::TicketsRead),
     rest("/customers", Staff),
     rest("/customers/{id}", Staff),
     rest("/customers/{id}/billing", Staff),
@@ -119,7 +135,7 @@ pub const REST: &[RestRule] = &[
     rest("/wallboard/live", Supervisors),
     rest("/reports", Supervisors),
     rest("/reports/csv", Supervisors),
-    rest("/tickets/import", Admins),
+    rest_token("/tickets/import", Admins, TokenScope::Import),
     rest_token("/billing/import", Admins, TokenScope::BillingImport),
     rest("/phrases/{id}", Admins),
     rest("/tokens", Admins),

@@ -352,6 +352,7 @@ pub async fn create_api_token(
     scopes: Vec<String>,
     expires_on: String,
     allow_ips: String,
+    acts_as: String,
 ) -> Result<String, AppError> {
     use crate::desk::{DeskError, Invalid};
     let (state, user, locale) = support::caller().await?;
@@ -383,6 +384,7 @@ pub async fn create_api_token(
             .split([',', ' ', '\n'])
             .map(str::to_owned)
             .collect(),
+        acts_as: Some(acts_as).filter(|a| !a.trim().is_empty()),
     };
     crate::tokens::create(&state.stores, state.clock.now(), &user, input)
         .await

@@ -518,10 +518,14 @@ pub fn token_definition_error(e: &loopdesk::token::TokenDefinitionError, locale:
         (E::ScopeRequired, Locale::ZhCn) => "至少选择一个权限范围".into(),
         (E::BadAddress(a), Locale::ZhCn) => format!("“{a}”不是有效的 IP 地址或网段"),
         (E::ExpiryPast, Locale::ZhCn) => "不能早于现在".into(),
+        (E::ActorRequired, Locale::ZhCn) => "工单权限须指定代为操作的坐席或班长".into(),
         (E::NameRequired, Locale::En) => "is required".into(),
         (E::ScopeRequired, Locale::En) => "needs at least one scope".into(),
         (E::BadAddress(a), Locale::En) => format!("has {a:?}, which is not an IP address or range"),
         (E::ExpiryPast, Locale::En) => "must be in the future".into(),
+        (E::ActorRequired, Locale::En) => {
+            "needs an agent or supervisor to act as for the ticket scopes".into()
+        }
     }
 }
 

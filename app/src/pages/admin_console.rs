@@ -271,27 +271,27 @@ pub fn TokensPage(locale: Locale) -> impl IntoView {
     let version = RwSignal::new(0u32);
     let list = Resource::new(move || version.get(), |_| api_tokens());
     let name = RwSignal::new(String::new());
-    let cti = RwSignal::new(true);
-    let billing = RwSignal::new(false);
+    // One box per scope; `cti` ticked to start with.
+    let chosen = RwSignal::new(vec![TokenScope::Cti]);
     let expires = RwSignal::new(String::new());
     let ips = RwSignal::new(String::new());
+    let acts_as = RwSignal::new(String::new());
     let created = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
     let create = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let mut scopes = Vec::new();
-        if cti.get_untracked() {
-            scopes.push(TokenScope::Cti.code().to_owned());
-        }
-        if billing.get_untracked() {
-            scopes.push(TokenScope::BillingImport.code().to_owned());
-        }
+        let scopes: Vec<String> = chosen
+            .get_untracked()
+            .iter()
+            .map(|s| s.code().to_owned())
+            .collect();
         spawn_local(async move {
             match create_api_token(
                 name.get_untracked(),
                 scopes,
                 expires.get_untracked(),
                 ips.get_untracked(),
+                acts_as.get_untracked(),
             )
             .await
             {
@@ -312,11 +312,26 @@ pub fn TokensPage(locale: Locale) -> impl IntoView {
                 <label>{tx.token_name}<input type="text" bind:value=name maxlength="80"/></label>
                 <div class="checks">
                     <span class="field-label">{tx.token_scopes}</span>
-                    <label class="check"><input type="checkbox" bind:checked=cti/>"cti"</label>
-                    <label class="check"><input type="checkbox" bind:checked=billing/>"billing:import"</label>
+                    {TokenScope::ALL.iter().copied().map(|scope| view! {
+                        <label class="check">
+                            <input type="checkbox" value=scope.code()
+                                prop:checked=move || chosen.read().contains(&scope)
+                                on:change=move |ev| {
+                                    let on = event_target_checked(&ev);
+                                    chosen.update(|c| {
+                                        c.retain(|s| *s != scope);
+                                        if on {
+                                            c.push(scope);
+                                        }
+                                    });
+                                }/>
+                            {scope.code()}
+                        </label>
+                    }).collect_view()}
                 </div>
                 <label>{tx.token_expires}<input type="date" bind:value=expires/></label>
                 <label>{tx.token_ips}<input type="text" bind:value=ips placeholder="10.0.0.0/8, 192.168.1.20"/></label>
+                <label>{tx.token_acts_as}<input type="text" name="acts_as" bind:value=acts_as placeholder="agent"/></label>
                 <div class="wide"><button class="btn btn-primary" type="submit">{tx.token_create}</button></div>
                 {move || error.get().map(|e| view! { <p class="form-error wide" role="alert">{e}</p> })}
             </form>

@@ -62,6 +62,24 @@ impl RouteScope for BillingImportScope {
     const SCOPE: loopdesk::token::TokenScope = loopdesk::token::TokenScope::BillingImport;
 }
 
+/// `GET /tickets…`: scope `tickets:read`.
+pub struct TicketsReadScope;
+impl RouteScope for TicketsReadScope {
+    const SCOPE: loopdesk::token::TokenScope = loopdesk::token::TokenScope::TicketsRead;
+}
+
+/// `POST /tickets`, `POST /tickets/{id}/actions`: scope `tickets:write`.
+pub struct TicketsWriteScope;
+impl RouteScope for TicketsWriteScope {
+    const SCOPE: loopdesk::token::TokenScope = loopdesk::token::TokenScope::TicketsWrite;
+}
+
+/// `POST /tickets/import`: scope `import`.
+pub struct ImportScope;
+impl RouteScope for ImportScope {
+    const SCOPE: loopdesk::token::TokenScope = loopdesk::token::TokenScope::Import;
+}
+
 /// The caller of an integration route: a bearer token with the route's scope (acting as
 /// the administrator who created it; 401/403 otherwise, every use logged), or else a
 /// signed-in session.

@@ -21,7 +21,7 @@ use app::desk::{self, ImportInput, PreviewInput, RegisterInput};
 use app::state::AppState;
 use app::views::{self, target_view, EventView, SlaTargetView};
 
-use super::caller::Caller;
+use super::caller::{Caller, ImportScope, Integration, TicketsReadScope, TicketsWriteScope};
 use super::error::ApiJson;
 
 use super::error::ApiResult;
@@ -45,7 +45,7 @@ async fn view(state: &AppState, caller: &Caller, id: TicketId) -> ApiResult<view
 /// `POST /api/v1/tickets`.
 pub async fn create(
     State(state): State<AppState>,
-    caller: Caller,
+    Integration { caller, .. }: Integration<TicketsWriteScope>,
     ApiJson(input): ApiJson<RegisterInput>,
 ) -> ApiResult<Response> {
     let id = desk::register(&state.stores, state.clock.now(), &caller.user, input)
@@ -135,7 +135,7 @@ fn parse_list(
 /// `GET /api/v1/tickets?state=&kind=&department=&assignee=&customer=&at_risk=&overdue=&escalated=&open=&sort=&page=&page_size=`.
 pub async fn list(
     State(state): State<AppState>,
-    caller: Caller,
+    Integration { caller, .. }: Integration<TicketsReadScope>,
     Query(q): Query<HashMap<String, String>>,
 ) -> ApiResult<Json<views::TicketList>> {
     if !caller.user.role.is_staff() {
@@ -158,7 +158,7 @@ pub async fn list(
 /// `GET /api/v1/tickets/{id}`.
 pub async fn get_one(
     State(state): State<AppState>,
-    caller: Caller,
+    Integration { caller, .. }: Integration<TicketsReadScope>,
     Path(id): Path<String>,
 ) -> ApiResult<Json<views::TicketView>> {
     let id = ticket_id(&caller, &id)?;
@@ -175,7 +175,7 @@ pub struct EventsBody {
 /// `GET /api/v1/tickets/{id}/events`.
 pub async fn events(
     State(state): State<AppState>,
-    caller: Caller,
+    Integration { caller, .. }: Integration<TicketsReadScope>,
     Path(id): Path<String>,
 ) -> ApiResult<Json<EventsBody>> {
     let id = ticket_id(&caller, &id)?;
@@ -189,7 +189,7 @@ pub async fn events(
 /// `POST /api/v1/tickets/{id}/actions` with `{action, expected_version, …fields}`.
 pub async fn act(
     State(state): State<AppState>,
-    caller: Caller,
+    Integration { caller, .. }: Integration<TicketsWriteScope>,
     Path(id): Path<String>,
     ApiJson(mut body): ApiJson<serde_json::Map<String, serde_json::Value>>,
 ) -> ApiResult<Json<views::TicketView>> {
@@ -262,7 +262,7 @@ pub struct ImportedBody {
 /// `POST /api/v1/tickets/import` (administrators).
 pub async fn import(
     State(state): State<AppState>,
-    caller: Caller,
+    Integration { caller, .. }: Integration<ImportScope>,
     ApiJson(input): ApiJson<ImportInput>,
 ) -> ApiResult<Response> {
     let (id, number) = desk::import(&state.stores, state.clock.now(), &caller.user, input)

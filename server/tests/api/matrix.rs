@@ -20,7 +20,7 @@ enum Who {
     Token(&'static str),
 }
 
-const CALLERS: [Who; 8] = [
+const CALLERS: [Who; 11] = [
     Who::Anonymous,
     Who::Role("13800000001", Role::Customer),
     Who::Role("agent", Role::Agent),
@@ -29,6 +29,9 @@ const CALLERS: [Who; 8] = [
     Who::Role("admin", Role::Admin),
     Who::Token("cti"),
     Who::Token("billing:import"),
+    Who::Token("tickets:read"),
+    Who::Token("tickets:write"),
+    Who::Token("import"),
 ];
 
 struct Caller {
@@ -73,7 +76,12 @@ async fn callers(app: &TestApp) -> Vec<Caller> {
             Who::Token(scope) => {
                 let r = admin
                     .post(app.url("/api/v1/tokens"))
-                    .json(&json!({ "name": format!("matrix {scope}"), "scopes": [scope] }))
+                    .json(&json!({
+                        "name": format!("matrix {scope}"),
+                        "scopes": [scope],
+                        // Ticket scopes act as someone who works tickets.
+                        "acts_as": scope.starts_with("tickets:").then_some("agent"),
+                    }))
                     .send()
                     .await
                     .unwrap();

@@ -113,6 +113,45 @@ async fn every_response_carries_the_security_headers() {
 }
 
 #[tokio::test]
+async fn pages_allow_only_their_own_nonced_inline_scripts() {
+    let app = TestApp::spawn().await;
+    let c = app.client();
+    let mut nonces = Vec::new();
+    for path in ["/login", "/login"] {
+        let r = c.get(app.url(path)).send().await.unwrap();
+        let csp = r.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let html = r.text().await.unwrap();
+        let nonce = csp
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|rest| rest.split('\'').next())
+            .unwrap_or_else(|| panic!("no nonce in {csp}"))
+            .to_owned();
+        let script_src = csp
+            .split(';')
+            .find(|d| d.trim().starts_with("script-src"))
+            .unwrap();
+        assert!(!script_src.contains("unsafe-inline"), "{script_src}");
+        assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+        // Every script of the page carries this response's nonce.
+        let tags: Vec<&str> = html
+            .split("<script")
+            .skip(1)
+            .map(|rest| rest.split('>').next().unwrap_or_default())
+            .collect();
+        assert!(!tags.is_empty());
+        for tag in &tags {
+            assert!(tag.contains(&format!("nonce=\"{nonce}\"")), "<script{tag}>");
+        }
+        nonces.push(nonce);
+    }
+    assert_ne!(nonces[0], nonces[1], "a fresh nonce per response");
+}
+
+#[tokio::test]
 async fn a_request_not_answered_in_time_gets_408_while_event_streams_stay_open() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let dir = std::sync::Arc::new(tempfile::tempdir().unwrap());

@@ -1040,3 +1040,105 @@ async fn inquiries_are_resolved_on_the_first_contact_and_complaints_cannot_be() 
     .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
 }
+
+/// A client whose every request carries a bearer token with these scopes (created by the
+/// administrator), and the token's text.
+async fn token_client(app: &TestApp, admin: &Client, scopes: &[&str]) -> Client {
+    let (s, created) = send(
+        app,
+        admin,
+        "POST",
+        "/api/v1/tokens",
+        json!({"name": format!("ERP {}", scopes.join("+")), "scopes": scopes,
+               "acts_as": scopes.iter().any(|s| s.starts_with("tickets:")).then_some("agent")}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{created}");
+    let secret = created["secret"].as_str().unwrap();
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::AUTHORIZATION,
+        format!("Bearer {secret}").parse().unwrap(),
+    );
+    Client::builder().default_headers(headers).build().unwrap()
+}
+
+#[tokio::test]
+async fn integration_tokens_read_write_and_import_tickets_by_scope() {
+    let app = TestApp::spawn().await;
+    let admin = signed_in(&app, "admin").await;
+    let agent = signed_in(&app, "agent").await;
+    let customer = customer_id(&app, &agent, "13900000002").await;
+    let reader = token_client(&app, &admin, &["tickets:read"]).await;
+    let writer = token_client(&app, &admin, &["tickets:write"]).await;
+    let importer = token_client(&app, &admin, &["import"]).await;
+    // Ticket scopes need someone who works tickets to act as.
+    for acts_as in [json!(null), json!("admin"), json!("nobody")] {
+        let (s, e) = send(
+            &app,
+            &admin,
+            "POST",
+            "/api/v1/tokens",
+            json!({"name": "ERP", "scopes": ["tickets:write"], "acts_as": acts_as}),
+        )
+        .await;
+        assert_eq!(
+            (s, e["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("acts_as")),
+            "{e}"
+        );
+    }
+    let body =
+        json!({"kind": "inquiry", "channel": "api", "customer": customer, "subject": "ERP 工单"});
+
+    // Writing needs tickets:write; reading needs tickets:read.
+    let (s, _) = send(&app, &reader, "POST", "/api/v1/tickets", body.clone()).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let t = register(&app, &writer, body).await;
+    // The ticket was registered by the agent the token acts as.
+    assert_eq!(t["events"][0]["actor"]["name"], "王芳", "{t}");
+    let path = format!("/api/v1/tickets/{}", t["id"].as_str().unwrap());
+    let (s, read) = get(&app, &reader, &path).await;
+    assert_eq!((s, &read["subject"]), (StatusCode::OK, &json!("ERP 工单")));
+    assert_eq!(get(&app, &writer, &path).await.0, StatusCode::FORBIDDEN);
+    let (s, list) = get(&app, &reader, "/api/v1/tickets?page_size=5").await;
+    assert_eq!(s, StatusCode::OK, "{list}");
+    let (s, acted) = act(
+        &app,
+        &writer,
+        &t,
+        json!({"action": "comment", "text": "from the ERP", "visibility": "internal"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{acted}");
+    assert_eq!(
+        act(
+            &app,
+            &reader,
+            &acted,
+            json!({"action": "comment", "text": "x", "visibility": "internal"})
+        )
+        .await
+        .0,
+        StatusCode::FORBIDDEN
+    );
+
+    // Importing historical tickets needs import.
+    let old = json!({"kind": "query", "channel": "phone", "customer": customer, "subject": "历史工单",
+                     "registered_at": shanghai("2026-11-20T09:00")});
+    let (s, _) = send(&app, &writer, "POST", "/api/v1/tickets/import", old.clone()).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, done) = send(&app, &importer, "POST", "/api/v1/tickets/import", old).await;
+    assert_eq!(s, StatusCode::CREATED, "{done}");
+
+    // No token, or a wrong one: 401. Every use is in the audit log.
+    assert_eq!(
+        get(&app, &app.client(), &path).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    let audit = app.state.stores.audit.recent(100).await.unwrap();
+    let count = |a| audit.iter().filter(|e| e.action == a).count();
+    use loopdesk::store::AuditAction::{TokenRefused, TokenUsed};
+    // Used: register, read, list, act, import; refused: the four calls out of scope.
+    assert_eq!((count(TokenUsed), count(TokenRefused)), (5, 4));
+}

@@ -507,7 +507,7 @@ impl PhraseStore for SqlBackend {
 // ---------------------------------------------------------------- API tokens
 
 const TOKEN_COLUMNS: &str = "id, name, prefix, hash, scopes, allow_ips, created_by, created_at, \
-    expires_at, revoked_at, last_used_at";
+    expires_at, revoked_at, last_used_at, acts_as";
 
 fn token_from_row(r: &Row) -> Result<(ApiToken, String), StoreError> {
     let scopes: Vec<String> = json(&col::<String>(r, "scopes")?)?;
@@ -521,6 +521,7 @@ fn token_from_row(r: &Row) -> Result<(ApiToken, String), StoreError> {
                 .map(|s| code(s, TokenScope::from_code))
                 .collect::<Result<_, _>>()?,
             created_by: UserId(uuid_col(r, "created_by")?),
+            acts_as: r.get::<Option<Uuid>>("acts_as").map_err(other)?.map(UserId),
             created_at: parse_ts(&col::<String>(r, "created_at")?)?,
             expires_at: opt_ts(col(r, "expires_at")?)?,
             revoked_at: opt_ts(col(r, "revoked_at")?)?,
@@ -537,8 +538,8 @@ impl TokenStore for SqlBackend {
         let scopes: Vec<&str> = t.scopes.iter().map(|s| s.code()).collect();
         query(
             "insert into api_tokens (id, name, prefix, hash, scopes, allow_ips, created_by, \
-             created_at, expires_at, revoked_at, last_used_at) \
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+             created_at, expires_at, revoked_at, last_used_at, acts_as) \
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         )
         .bind(t.id)
         .bind(&t.name)
@@ -551,6 +552,7 @@ impl TokenStore for SqlBackend {
         .bind(t.expires_at)
         .bind(t.revoked_at)
         .bind(t.last_used_at)
+        .bind(t.acts_as.map(|u| u.0))
         .execute(&self.db)
         .await
         .map_err(|e| classify(e, "token"))?;
