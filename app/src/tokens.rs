@@ -51,6 +51,7 @@ async fn log(
     action: AuditAction,
     subject: &str,
     detail: String,
+    transaction_id: Option<&str>,
 ) -> Result<(), DeskError> {
     stores
         .audit
@@ -60,7 +61,7 @@ async fn log(
             action,
             subject: subject.to_owned(),
             detail,
-            transaction_id: None,
+            transaction_id: transaction_id.map(str::to_owned),
         })
         .await?;
     Ok(())
@@ -129,6 +130,7 @@ pub async fn create(
         AuditAction::TokenCreated,
         &record.prefix,
         format!("{} [{}]", record.name, scopes.join(",")),
+        None,
     )
     .await?;
     Ok(CreatedToken {
@@ -159,6 +161,7 @@ pub async fn revoke(
         AuditAction::TokenRevoked,
         &id.to_string(),
         String::new(),
+        None,
     )
     .await
 }
@@ -178,8 +181,9 @@ fn same(a: &str, b: &str) -> bool {
 }
 
 /// Authenticates a bearer token for `scope`; returns the user the request acts as (the
-/// token's creator, who must still be an enabled administrator). `what` describes the
-/// request for the audit log.
+/// token's creator, who must still be an enabled administrator, or the agent or supervisor
+/// it acts as). `what` describes the request and `transaction_id` identifies it in the
+/// audit log.
 pub async fn authenticate(
     stores: &Stores,
     now: DateTime<Utc>,
@@ -187,6 +191,7 @@ pub async fn authenticate(
     scope: TokenScope,
     client: Option<IpAddr>,
     what: &str,
+    transaction_id: Option<&str>,
 ) -> Result<User, DeskError> {
     let refuse = |prefix: &str, why: TokenRefusal| {
         let prefix = prefix.to_owned();
@@ -201,6 +206,7 @@ pub async fn authenticate(
                     "{why:?} {what} from {}",
                     client.map(|c| c.to_string()).unwrap_or_default()
                 ),
+                transaction_id,
             )
             .await?;
             Err::<User, _>(DeskError::Token(why))
@@ -240,6 +246,7 @@ pub async fn authenticate(
         AuditAction::TokenUsed,
         prefix,
         what.to_owned(),
+        transaction_id,
     )
     .await?;
     Ok(user)

@@ -50,9 +50,12 @@ pub fn Frame(
                             </span>
                         </span>
                     </div>
-                    <a class="btn btn-ghost" href="/password" data-testid="change-password">
-                        {crate::i18n::accounts::at(locale).change_password_link}
-                    </a>
+                    // Customers change it on the portal's account page.
+                    {(area != Area::Portal).then(|| view! {
+                        <a class="btn btn-ghost" href="/password" data-testid="change-password">
+                            {crate::i18n::accounts::at(locale).change_password_link}
+                        </a>
+                    })}
                     <form method="post" action="/auth/logout">
                         <button type="submit" class="btn btn-ghost">{tx.sign_out}</button>
                     </form>

@@ -121,6 +121,7 @@ impl<S: RouteScope + Send + Sync> FromRequestParts<AppState> for Integration<S> 
             S::SCOPE,
             client,
             &what,
+            Some(&ctx.transaction_id),
         )
         .await;
         let caller = |user: User| Caller {

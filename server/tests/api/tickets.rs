@@ -1139,6 +1139,11 @@ async fn integration_tokens_read_write_and_import_tickets_by_scope() {
     let audit = app.state.stores.audit.recent(100).await.unwrap();
     let count = |a| audit.iter().filter(|e| e.action == a).count();
     use loopdesk::store::AuditAction::{TokenRefused, TokenUsed};
-    // Used: register, read, list, act, import; refused: the four calls out of scope.
+    // Used: register, read, list, act, import; refused: the four calls out of scope. Each
+    // names the request's transaction.
     assert_eq!((count(TokenUsed), count(TokenRefused)), (5, 4));
+    assert!(audit
+        .iter()
+        .filter(|e| matches!(e.action, TokenUsed | TokenRefused))
+        .all(|e| e.transaction_id.as_deref().is_some_and(|t| t.len() == 36)));
 }
