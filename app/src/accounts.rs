@@ -265,6 +265,45 @@ pub async fn apply(
     if target == actor.id {
         return Err(DeskError::invalid("user", Invalid::OwnAccount));
     }
+    perform(
+        stores,
+        policy,
+        Some(actor.id),
+        target,
+        action,
+        now,
+        transaction_id,
+    )
+    .await
+}
+
+/// The same actions from the server's command line (`server account enable|reset-password
+/// <username>`), for when no administrator can sign in: audited with no actor.
+pub async fn from_command_line(
+    stores: &Stores,
+    policy: &loopdesk::password::PasswordPolicy,
+    username: &str,
+    action: AccountAction,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, DeskError> {
+    let login = loopdesk::user::LoginName::Username(username.trim().to_lowercase());
+    let (user, _) = stores
+        .users
+        .find_for_login(&login)
+        .await?
+        .ok_or(DeskError::NotFound)?;
+    perform(stores, policy, None, user.id, action, now, None).await
+}
+
+async fn perform(
+    stores: &Stores,
+    policy: &loopdesk::password::PasswordPolicy,
+    actor: Option<UserId>,
+    target: UserId,
+    action: AccountAction,
+    now: DateTime<Utc>,
+    transaction_id: Option<String>,
+) -> Result<Option<String>, DeskError> {
     let account = stores.users.account(target).await?;
     if !account.user.role.is_staff() {
         return Err(DeskError::NotFound);
@@ -312,7 +351,7 @@ pub async fn apply(
     audit(
         stores,
         now,
-        Some(actor.id),
+        actor,
         audit_action,
         target,
         detail.to_owned(),

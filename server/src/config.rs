@@ -104,6 +104,14 @@ pub enum Command {
     Simulate(crate::simulate::SimOptions),
     /// Walk the audit log's hash chain of the `DATABASE_URL` database.
     AuditVerify,
+    /// Enable a staff account, or reset its password to a temporary one (when no
+    /// administrator can sign in).
+    Account {
+        /// `enable` or `reset_password`.
+        action: app::views::accounts::AccountAction,
+        /// The staff username.
+        username: String,
+    },
     /// Copy a SQLite database into an empty PostgreSQL database and verify the copy.
     MigrateData {
         /// `sqlite://…`
@@ -130,6 +138,22 @@ impl Command {
                 Some("verify") if args.len() == 2 => Ok(Command::AuditVerify),
                 Some("-h" | "--help") => Ok(Command::Help),
                 _ => Err("usage: server audit verify".into()),
+            };
+        }
+        if args.first().map(String::as_str) == Some("account") {
+            use app::views::accounts::AccountAction;
+            let action = match args.get(1).map(String::as_str) {
+                Some("enable") => AccountAction::Enable,
+                Some("reset-password") => AccountAction::ResetPassword,
+                Some("-h" | "--help") => return Ok(Command::Help),
+                _ => return Err("usage: server account enable|reset-password <username>".into()),
+            };
+            return match args.get(2..) {
+                Some([username]) => Ok(Command::Account {
+                    action,
+                    username: username.clone(),
+                }),
+                _ => Err("usage: server account enable|reset-password <username>".into()),
             };
         }
         if args.first().map(String::as_str) == Some("migrate-data") {
@@ -173,6 +197,7 @@ USAGE:
                     [--token ldk_…]
     server migrate-data --from sqlite://FILE --to postgres://USER@HOST/DB
     server audit verify
+    server account enable|reset-password USERNAME
 
 OPTIONS:
     --demo       seed demo data (departments, staff, a customer) into an empty database;
@@ -182,6 +207,10 @@ OPTIONS:
 AUDIT VERIFY walks the audit log of the DATABASE_URL database from the first entry to the
 last and checks every hash link; it prints the first broken entry and exits 1, or the number
 of entries verified.
+
+ACCOUNT enables a staff account (e.g. disabled after 30 days unused) or resets its password
+to a temporary one, printed once, that its owner must replace at sign-in — for when no
+administrator can sign in. Audited with no actor.
 
 MIGRATE-DATA copies every table of a SQLite database (migrated to the current schema first)
 into an empty PostgreSQL database in one transaction, then verifies it: row counts and a
@@ -361,6 +390,29 @@ fn parse_rate(text: &str) -> Option<crate::api::rate::RateSettings> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn account_commands_parse() {
+        use app::views::accounts::AccountAction;
+        let args = |a: &[&str]| Command::from_args(a.iter().map(|s| s.to_string()));
+        assert_eq!(
+            args(&["account", "enable", "admin"]),
+            Ok(Command::Account {
+                action: AccountAction::Enable,
+                username: "admin".into()
+            })
+        );
+        assert_eq!(
+            args(&["account", "reset-password", "agent"]),
+            Ok(Command::Account {
+                action: AccountAction::ResetPassword,
+                username: "agent".into()
+            })
+        );
+        assert!(args(&["account", "disable", "admin"]).is_err());
+        assert!(args(&["account", "enable"]).is_err());
+        assert!(args(&["account", "enable", "a", "b"]).is_err());
+    }
 
     #[test]
     fn rate_limits_parse() {

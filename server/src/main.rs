@@ -21,6 +21,7 @@ async fn main() -> ExitCode {
         Command::Simulate(options) => return simulate(options).await,
         Command::MigrateData { from, to } => return migrate_data(&from, &to).await,
         Command::AuditVerify => return audit_verify().await,
+        Command::Account { action, username } => return account(action, &username).await,
         Command::Help => {
             println!("{}", Config::HELP);
             return ExitCode::SUCCESS;
@@ -66,6 +67,27 @@ async fn audit_verify() -> ExitCode {
         Err(e) => {
             eprintln!("audit verify failed: {e:#}");
             ExitCode::from(2)
+        }
+    }
+}
+
+async fn account(action: app::views::accounts::AccountAction, username: &str) -> ExitCode {
+    let config = match configured() {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    match server::startup::account_command(&config, action, username).await {
+        Ok(Some(temporary)) => {
+            println!("temporary password for {username} (shown once): {temporary}");
+            ExitCode::SUCCESS
+        }
+        Ok(None) => {
+            println!("{username} enabled");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("account {username}: {e:#}");
+            ExitCode::FAILURE
         }
     }
 }

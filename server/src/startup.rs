@@ -44,6 +44,28 @@ pub async fn audit_verify(
         .map_err(|e| anyhow::anyhow!("cannot read the audit log: {e:?}"))
 }
 
+/// `server account enable|reset-password <username>`: the staff account's recovery from the
+/// command line; returns the temporary password of a reset.
+pub async fn account_command(
+    config: &Config,
+    action: app::views::accounts::AccountAction,
+    username: &str,
+) -> anyhow::Result<Option<String>> {
+    let backend = Backend::connect(config.database_url.as_str()).await?;
+    app::accounts::from_command_line(
+        &backend.stores,
+        &loopdesk::password::PasswordPolicy::default(),
+        username,
+        action,
+        Utc::now(),
+    )
+    .await
+    .map_err(|e| match e {
+        app::desk::DeskError::NotFound => anyhow::anyhow!("no staff account with that username"),
+        other => anyhow::anyhow!("{other:?}"),
+    })
+}
+
 /// The wall clock.
 pub struct SystemClock;
 

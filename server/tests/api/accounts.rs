@@ -348,3 +348,57 @@ async fn staff_unused_for_thirty_days_are_disabled_by_the_daily_job() {
             .unwrap();
     assert_eq!(again, 0);
 }
+
+/// `server account <action> <username>` on `database_url`: exit code and what it printed.
+fn account_command(database_url: &str, action: &str, username: &str) -> (i32, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .args(["account", action, username])
+        .env("DATABASE_URL", database_url)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("the server binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+#[tokio::test]
+async fn the_command_line_enables_and_resets_when_no_administrator_can_sign_in() {
+    let dir = std::sync::Arc::new(tempfile::tempdir().unwrap());
+    let url = format!("sqlite://{}/accounts.db?mode=rwc", dir.path().display());
+    let app = TestApp::spawn_on(dir.clone(), url.clone()).await;
+    // A month without anyone: every staff account, the administrator's included, is off.
+    app.clock.advance(Duration::days(31));
+    app::accounts::disable_inactive(&app.state.stores, &app.state.policy, app.clock.now())
+        .await
+        .unwrap();
+    assert_eq!(
+        app.api_login(&app.client(), "admin", PASSWORD)
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    let (code, out) = account_command(&url, "enable", "admin");
+    assert_eq!((code, out.trim()), (0, "admin enabled"));
+    let admin = login(&app, "admin").await;
+    assert_eq!(get(&app, &admin, "/api/v1/users").await.0, StatusCode::OK);
+
+    let (code, out) = account_command(&url, "reset-password", "Agent");
+    assert_eq!(code, 0, "{out}");
+    let temporary = out.trim().rsplit(' ').next().unwrap().to_owned();
+    // Still disabled: a reset does not enable.
+    let res = app.api_login(&app.client(), "agent", &temporary).await;
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["code"], "forbidden");
+    assert_eq!(account_command(&url, "enable", "agent").0, 0);
+    let res = app.api_login(&app.client(), "agent", &temporary).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["code"], "password_change_required");
+
+    assert_eq!(account_command(&url, "enable", "nobody").0, 1);
+    assert_eq!(account_command(&url, "enable", "13800000001").0, 1);
+    let entries = audited(&app, AuditAction::AccountEnabled).await;
+    assert!(entries.iter().any(|e| e.actor.is_none()));
+}
