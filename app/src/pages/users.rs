@@ -116,14 +116,14 @@ fn account_row(
     view! {
         <tr class:muted=disabled data-testid=format!("user-{username}")>
             <td class="mono">{a.username.clone()}</td>
-            <td>{a.display_name.clone()}{a.is_self.then_some(ax.you)}</td>
+            <td class="nowrap">{a.display_name.clone()}{a.is_self.then_some(ax.you)}</td>
             <td class="nowrap">{a.role.name.clone()}</td>
-            <td class="nowrap">{a.department.clone()}</td>
+            <td>{a.department.clone()}</td>
             <td class="nowrap"><span class=badge>{status_name(a.status, locale)}</span></td>
-            <td>{a.last_login_at.map(local_time).unwrap_or_else(|| ax.never.to_owned())}</td>
+            <td class="nowrap">{a.last_login_at.map(local_time).unwrap_or_else(|| ax.never.to_owned())}</td>
             <td class="nowrap">{local_day(a.password_changed_at)}</td>
             <td class="nowrap">{local_day(a.password_expires_at)}</td>
-            <td class="row-actions">
+            <td><div class="row-actions">
                 {actions.into_iter().map(|action| {
                     let account = a.clone();
                     view! {
@@ -134,7 +134,7 @@ fn account_row(
                         </button>
                     }
                 }).collect_view()}
-            </td>
+            </div></td>
         </tr>
     }
 }
