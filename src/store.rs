@@ -292,6 +292,38 @@ pub struct AuditEntry {
     pub transaction_id: Option<String>,
 }
 
+impl AuditEntry {
+    /// An entry about `subject` with no actor, detail or transaction id yet.
+    pub fn new(at: DateTime<Utc>, action: AuditAction, subject: impl Into<String>) -> AuditEntry {
+        AuditEntry {
+            at,
+            actor: None,
+            action,
+            subject: subject.into(),
+            detail: String::new(),
+            transaction_id: None,
+        }
+    }
+
+    /// Who acted.
+    pub fn by(mut self, actor: Option<UserId>) -> AuditEntry {
+        self.actor = actor;
+        self
+    }
+
+    /// The detail.
+    pub fn detail(mut self, detail: impl Into<String>) -> AuditEntry {
+        self.detail = detail.into();
+        self
+    }
+
+    /// The request's transaction id.
+    pub fn transaction(mut self, transaction_id: Option<String>) -> AuditEntry {
+        self.transaction_id = transaction_id;
+        self
+    }
+}
+
 /// The append-only audit log.
 #[async_trait]
 pub trait AuditStore: Send + Sync {

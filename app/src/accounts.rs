@@ -144,16 +144,15 @@ async fn replace_password(
             },
         )
         .await?;
-    audit(
-        &state.stores,
-        now,
-        Some(user.id),
-        AuditAction::PasswordChanged,
-        user.id,
-        String::new(),
-        transaction_id,
-    )
-    .await?;
+    state
+        .stores
+        .audit
+        .append(
+            AuditEntry::new(now, AuditAction::PasswordChanged, user.id.to_string())
+                .by(Some(user.id))
+                .transaction(transaction_id),
+        )
+        .await?;
     Ok(epoch)
 }
 
@@ -165,29 +164,6 @@ async fn stored_hash(stores: &Stores, user: &User) -> Result<(User, PasswordHash
         .find_for_login(&login)
         .await?
         .ok_or(DeskError::NotFound)
-}
-
-async fn audit(
-    stores: &Stores,
-    at: DateTime<Utc>,
-    actor: Option<UserId>,
-    action: AuditAction,
-    subject: UserId,
-    detail: String,
-    transaction_id: Option<String>,
-) -> Result<(), DeskError> {
-    stores
-        .audit
-        .append(AuditEntry {
-            at,
-            actor,
-            action,
-            subject: subject.to_string(),
-            detail,
-            transaction_id,
-        })
-        .await?;
-    Ok(())
 }
 
 /// Administrators only.
@@ -348,16 +324,15 @@ async fn perform(
             (AuditAction::PasswordReset, "")
         }
     };
-    audit(
-        stores,
-        now,
-        actor,
-        audit_action,
-        target,
-        detail.to_owned(),
-        transaction_id,
-    )
-    .await?;
+    stores
+        .audit
+        .append(
+            AuditEntry::new(now, audit_action, target.to_string())
+                .by(actor)
+                .detail(detail)
+                .transaction(transaction_id),
+        )
+        .await?;
     Ok(temporary)
 }
 
@@ -373,16 +348,13 @@ pub async fn disable_inactive(
         .disable_inactive(policy.inactive_before(now))
         .await?;
     for user in &disabled {
-        audit(
-            stores,
-            now,
-            None,
-            AuditAction::AccountDisabled,
-            user.id,
-            DisabledReason::Inactive.code().to_owned(),
-            None,
-        )
-        .await?;
+        stores
+            .audit
+            .append(
+                AuditEntry::new(now, AuditAction::AccountDisabled, user.id.to_string())
+                    .detail(DisabledReason::Inactive.code()),
+            )
+            .await?;
     }
     Ok(disabled.len())
 }

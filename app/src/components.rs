@@ -1,6 +1,7 @@
 //! Reusable view pieces: the page frame with header and navigation, the language switch,
 //! status cards and empty states.
 
+pub mod auth_frame;
 pub mod clock;
 pub mod console;
 pub mod flow_diagram;

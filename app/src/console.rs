@@ -66,17 +66,11 @@ async fn access_log(
     detail: String,
     transaction_id: Option<String>,
 ) -> Result<(), DeskError> {
-    stores
-        .audit
-        .append(AuditEntry {
-            at: now,
-            actor: Some(user.id),
-            action,
-            subject: customer.0.to_string(),
-            detail,
-            transaction_id,
-        })
-        .await?;
+    let entry = AuditEntry::new(now, action, customer.0.to_string())
+        .by(Some(user.id))
+        .detail(detail)
+        .transaction(transaction_id);
+    stores.audit.append(entry).await?;
     Ok(())
 }
 

@@ -1194,17 +1194,8 @@ pub(crate) async fn audit(
     action: AuditAction,
     subject: &str,
 ) -> Result<(), DeskError> {
-    stores
-        .audit
-        .append(AuditEntry {
-            at: now,
-            actor: Some(user.id),
-            action,
-            subject: subject.to_owned(),
-            detail: String::new(),
-            transaction_id: None,
-        })
-        .await?;
+    let entry = AuditEntry::new(now, action, subject).by(Some(user.id));
+    stores.audit.append(entry).await?;
     Ok(())
 }
 

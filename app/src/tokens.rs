@@ -53,17 +53,11 @@ async fn log(
     detail: String,
     transaction_id: Option<&str>,
 ) -> Result<(), DeskError> {
-    stores
-        .audit
-        .append(AuditEntry {
-            at: now,
-            actor: actor.map(|u| u.id),
-            action,
-            subject: subject.to_owned(),
-            detail,
-            transaction_id: transaction_id.map(str::to_owned),
-        })
-        .await?;
+    let entry = AuditEntry::new(now, action, subject)
+        .by(actor.map(|u| u.id))
+        .detail(detail)
+        .transaction(transaction_id.map(str::to_owned));
+    stores.audit.append(entry).await?;
     Ok(())
 }
 

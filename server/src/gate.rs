@@ -32,31 +32,31 @@ pub struct RestRule {
     pub token: Option<TokenScope>,
 }
 
-const fn rest(route: &'static str, audience: Audience) -> RestRule {
+/// A rule: `method` narrows it to one method, `token` lets a bearer token with that scope in.
+const fn rule(
+    method: Option<&'static str>,
+    route: &'static str,
+    audience: Audience,
+    token: Option<TokenScope>,
+) -> RestRule {
     RestRule {
         route,
-        method: None,
+        method,
         audience,
-        token: None,
+        token,
     }
+}
+
+const fn rest(route: &'static str, audience: Audience) -> RestRule {
+    rule(None, route, audience, None)
 }
 
 const fn rest_on(method: &'static str, route: &'static str, audience: Audience) -> RestRule {
-    RestRule {
-        route,
-        method: Some(method),
-        audience,
-        token: None,
-    }
+    rule(Some(method), route, audience, None)
 }
 
 const fn rest_token(route: &'static str, audience: Audience, scope: TokenScope) -> RestRule {
-    RestRule {
-        route,
-        method: None,
-        audience,
-        token: Some(scope),
-    }
+    rule(None, route, audience, Some(scope))
 }
 
 const fn rest_on_token(
@@ -65,12 +65,7 @@ const fn rest_on_token(
     audience: Audience,
     scope: TokenScope,
 ) -> RestRule {
-    RestRule {
-        route,
-        method: Some(method),
-        audience,
-        token: Some(scope),
-    }
+    rule(Some(method), route, audience, Some(scope))
 }
 
 use Audience::*;

@@ -5,13 +5,12 @@
 //! error code that this page turns into a localized message.
 
 use leptos::prelude::*;
-use leptos_meta::{Html, Title};
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 use loopdesk::locale::Locale;
 
 use crate::app::SessionResource;
-use crate::components::lang_switch::LangSwitch;
+use crate::components::auth_frame::AuthFrame;
 use crate::i18n::{fill, t};
 use crate::pages::errors::ErrorBox;
 
@@ -88,24 +87,13 @@ fn LoginForm(locale: Locale, error: Option<String>, login: String, next: String)
     let show = RwSignal::new(false);
     let autofocus_password = !login.is_empty();
     view! {
-        <Html {..} lang=locale.code()/>
-        <Title text=format!("{} · Loopdesk", tx.login_title)/>
-        <div class="login-page">
-            <aside class="login-hero">
-                <div class="brand brand-large">
-                    <span class="brand-mark" aria-hidden="true">"L"</span>
-                    <span class="brand-name">"Loopdesk"</span>
-                </div>
-                <h2 class="hero-title">{tx.app_name}</h2>
-                <p class="hero-tagline">{tx.tagline}</p>
-                <ul class="hero-features">
-                    {tx.login_features.iter().map(|f| view! { <li>{*f}</li> }).collect_view()}
-                </ul>
-            </aside>
-            <section class="login-panel">
-                <div class="login-top">
-                    <LangSwitch locale/>
-                </div>
+        <AuthFrame
+            locale
+            title=tx.login_title.to_owned()
+            hero_title=tx.app_name
+            tagline=tx.tagline
+            features=&tx.login_features
+        >
                 <form class="login-form" method="post" action="/auth/login" novalidate>
                     <h1>{tx.login_title}</h1>
                     <p class="muted">{tx.login_subtitle}</p>
@@ -151,7 +139,6 @@ fn LoginForm(locale: Locale, error: Option<String>, login: String, next: String)
                         <a href="/forgot">{crate::i18n::portal::pt(locale).forgot}</a>
                     </p>
                 </form>
-            </section>
-        </div>
+        </AuthFrame>
     }
 }

@@ -5,13 +5,12 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_meta::{Html, Title};
 use leptos_router::hooks::use_query_map;
 use loopdesk::locale::Locale;
 
 use crate::api::accounts::change_password;
 use crate::app::SessionResource;
-use crate::components::lang_switch::LangSwitch;
+use crate::components::auth_frame::{enter, AuthFrame};
 use crate::i18n::accounts::at;
 use crate::i18n::t;
 use crate::pages::errors::ErrorBox;
@@ -84,14 +83,7 @@ fn PasswordForm(
             )
             .await;
             match res {
-                Ok(home) => {
-                    #[cfg(feature = "hydrate")]
-                    if let Some(w) = web_sys::window() {
-                        let _ = w.location().set_href(&home);
-                    }
-                    #[cfg(not(feature = "hydrate"))]
-                    let _ = home;
-                }
+                Ok(home) => enter(&home),
                 Err(e) => {
                     error.set(Some(e.message(locale)));
                     busy.set(false);
@@ -100,19 +92,7 @@ fn PasswordForm(
         });
     };
     view! {
-        <Html {..} lang=locale.code()/>
-        <Title text=format!("{} · Loopdesk", ax.password_title)/>
-        <div class="login-page">
-            <aside class="login-hero">
-                <div class="brand brand-large">
-                    <span class="brand-mark" aria-hidden="true">"L"</span>
-                    <span class="brand-name">"Loopdesk"</span>
-                </div>
-                <h2 class="hero-title">{tx.app_name}</h2>
-                <p class="hero-tagline">{tx.tagline}</p>
-            </aside>
-            <section class="login-panel">
-                <div class="login-top"><LangSwitch locale/></div>
+        <AuthFrame locale title=ax.password_title.to_owned() hero_title=tx.app_name tagline=tx.tagline>
                 <form class="login-form" on:submit=submit novalidate data-testid="password-change-form">
                     <h1>{ax.password_title}</h1>
                     {notice.map(|n| view! { <div class="alert alert-info" role="status">{n}</div> })}
@@ -144,7 +124,6 @@ fn PasswordForm(
                         <p class="hint"><a href="/login">{ax.back_to_sign_in}</a></p>
                     })}
                 </form>
-            </section>
-        </div>
+        </AuthFrame>
     }
 }

@@ -4,14 +4,13 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_meta::{Html, Title};
 use leptos_router::components::Redirect;
 use loopdesk::locale::Locale;
 use loopdesk::portal::CodePurpose;
 
 use crate::api::portal::{portal_register, portal_reset, send_portal_code, CodeInfo};
 use crate::app::SessionResource;
-use crate::components::lang_switch::LangSwitch;
+use crate::components::auth_frame::{enter, AuthFrame};
 use crate::i18n::portal::pt;
 use crate::i18n::{fill, t};
 use crate::pages::errors::ErrorBox;
@@ -97,14 +96,7 @@ fn CodeForm(locale: Locale, purpose: CodePurpose) -> impl IntoView {
                 .await
             };
             match res {
-                Ok(home) => {
-                    #[cfg(feature = "hydrate")]
-                    if let Some(w) = web_sys::window() {
-                        let _ = w.location().set_href(&home);
-                    }
-                    #[cfg(not(feature = "hydrate"))]
-                    let _ = home;
-                }
+                Ok(home) => enter(&home),
                 Err(e) => {
                     error.set(Some(e.message(locale)));
                     busy.set(false);
@@ -114,19 +106,7 @@ fn CodeForm(locale: Locale, purpose: CodePurpose) -> impl IntoView {
     };
     let activates = move || sent.get().is_some_and(|s| s.activates);
     view! {
-        <Html {..} lang=locale.code()/>
-        <Title text=format!("{title} · Loopdesk")/>
-        <div class="login-page">
-            <aside class="login-hero">
-                <div class="brand brand-large">
-                    <span class="brand-mark" aria-hidden="true">"L"</span>
-                    <span class="brand-name">"Loopdesk"</span>
-                </div>
-                <h2 class="hero-title">{tx.portal_home}</h2>
-                <p class="hero-tagline">{tx.portal_intro}</p>
-            </aside>
-            <section class="login-panel">
-                <div class="login-top"><LangSwitch locale/></div>
+        <AuthFrame locale title=title.to_owned() hero_title=tx.portal_home tagline=tx.portal_intro>
                 <form class="login-form" on:submit=submit novalidate data-testid="code-form">
                     <h1>{title}</h1>
                     <p class="muted">{intro}</p>
@@ -175,7 +155,6 @@ fn CodeForm(locale: Locale, purpose: CodePurpose) -> impl IntoView {
                         {(!register).then(|| view! { " · " <a href="/register">{px.no_account}</a> })}
                     </p>
                 </form>
-            </section>
-        </div>
+        </AuthFrame>
     }
 }

@@ -88,6 +88,22 @@ async fn session_body(
     })
 }
 
+/// Sign-ins (and password changes, which check the password the same way) per address.
+async fn sign_in_limit(
+    state: &AppState,
+    client: std::net::SocketAddr,
+    ctx: &ApiCtx,
+) -> Result<(), ApiError> {
+    app::portal::limit(
+        &state.stores,
+        loopdesk::portal::RateBucket::SignInPerIp,
+        &client.ip().to_string(),
+        state.clock.now(),
+    )
+    .await
+    .map_err(|e| super::caller::desk_error(&e, ctx.locale, ctx))
+}
+
 /// `POST /api/v1/session`.
 pub async fn create_session(
     State(state): State<AppState>,
@@ -97,14 +113,7 @@ pub async fn create_session(
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Json<SessionBody>, ApiError> {
     let tx = t(ctx.locale);
-    app::portal::limit(
-        &state.stores,
-        loopdesk::portal::RateBucket::SignInPerIp,
-        &client.ip().to_string(),
-        state.clock.now(),
-    )
-    .await
-    .map_err(|e| super::caller::desk_error(&e, ctx.locale, &ctx))?;
+    sign_in_limit(&state, client, &ctx).await?;
     let session = AuthSession(session);
     let result = auth::sign_in(
         &state,
@@ -265,14 +274,7 @@ pub async fn change_password(
     ApiJson(req): ApiJson<PasswordRequest>,
 ) -> Result<Json<SessionBody>, ApiError> {
     let refused = |e: app::desk::DeskError| super::caller::desk_error(&e, ctx.locale, &ctx);
-    app::portal::limit(
-        &state.stores,
-        loopdesk::portal::RateBucket::SignInPerIp,
-        &client.ip().to_string(),
-        state.clock.now(),
-    )
-    .await
-    .map_err(refused)?;
+    sign_in_limit(&state, client, &ctx).await?;
     let input = app::accounts::PasswordChange {
         login: req.username,
         current: req.current_password,

@@ -351,16 +351,7 @@ async fn staff_unused_for_thirty_days_are_disabled_by_the_daily_job() {
 
 /// `server account <action> <username>` on `database_url`: exit code and what it printed.
 fn account_command(database_url: &str, action: &str, username: &str) -> (i32, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
-        .args(["account", action, username])
-        .env("DATABASE_URL", database_url)
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("the server binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-    )
+    crate::test_app::server_command(database_url, &["account", action, username])
 }
 
 #[tokio::test]

@@ -9,16 +9,7 @@ use crate::test_app::{login, TestApp};
 
 /// `server audit verify` on `database_url`: exit code and what it printed.
 fn verify_command(database_url: &str) -> (i32, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
-        .args(["audit", "verify"])
-        .env("DATABASE_URL", database_url)
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("the server binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-    )
+    crate::test_app::server_command(database_url, &["audit", "verify"])
 }
 
 #[tokio::test]

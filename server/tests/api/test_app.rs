@@ -248,3 +248,17 @@ pub async fn post(
 ) -> (reqwest::StatusCode, serde_json::Value) {
     send(app, c, reqwest::Method::POST, path, body).await
 }
+
+/// The real `server` binary with `args` on `database_url`: exit code and what it printed.
+pub fn server_command(database_url: &str, args: &[&str]) -> (i32, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .args(args)
+        .env("DATABASE_URL", database_url)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("the server binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
